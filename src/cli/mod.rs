@@ -1,0 +1,43 @@
+//! Command-line wiring: argument parsing and exit codes, nothing else.
+//!
+//! Exit codes (shared by every subcommand): 0 success, 1 conformance failures,
+//! 2 usage, input or harness errors.
+
+mod inspect;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code for conformance failures.
+pub const EXIT_FAILURES: u8 = 1;
+/// Exit code for usage, input and harness errors.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kmip-conform",
+    version,
+    about = "Conformance and fuzz-testing harness for KMIP"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decode, check and convert one KMIP message (or a stream of them).
+    Inspect(inspect::InspectArgs),
+}
+
+/// Runs the command line and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Inspect(args) => inspect::run(&args),
+    };
+    ExitCode::from(code)
+}

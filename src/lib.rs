@@ -1,0 +1,10 @@
+//! kmip-conform: a conformance and fuzz-testing harness for KMIP.
+//!
+//! The crate reads as a pipeline (see the README's architecture section):
+//! [`ttlv`] is the codec, [`kmip`] the protocol dictionary generated from the
+//! OASIS tables, and [`cli`] wires them to the `kmip-conform` command.
+
+pub mod cli;
+pub mod kmip;
+pub mod suite;
+pub mod ttlv;
