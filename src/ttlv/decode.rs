@@ -1,13 +1,15 @@
 //! Decoding bytes into the owned tree, with strictness findings.
 //!
-//! The decoder is iterative (an explicit stack, never recursion), so a depth
-//! bomb cannot overflow the call stack, and it stops at [`DecodeOptions::max_depth`].
+//! The decoder recurses once per structure level and stops at
+//! [`DecodeOptions::max_depth`] (64 by default), so a depth bomb cannot exhaust
+//! the call stack. Errors and findings are located cheaply: each carries only its
+//! own step until it passes back up through its ancestors, which prepend theirs.
 //! It never reserves memory from a declared length: every allocation is for
 //! bytes that are actually present, so memory stays proportional to the input.
 
 use super::error::{DecodeError, ErrorKind, Finding, FindingKind, PathStep, TagPath};
-use super::item::{canonical_big_integer, Item, Value};
-use super::reader::{RawError, RawItem, Reader};
+use super::item::{Item, Value};
+use super::reader::{item_at, RawError, RawItem, HEADER_LEN};
 use super::tag::{ItemType, Tag};
 
 /// Limits and policies for one decode.
@@ -79,44 +81,39 @@ pub fn decode_strict(input: &[u8]) -> Result<Item, DecodeError> {
 /// Decodes the item at the start of `input`, ignoring whatever follows it
 /// (for streams that carry several messages back to back).
 pub fn decode_prefix(input: &[u8], options: &DecodeOptions) -> Result<Decoded, DecodeError> {
+    if input.is_empty() {
+        return Err(DecodeError {
+            kind: ErrorKind::Empty,
+            offset: 0,
+            path: TagPath::default(),
+        });
+    }
     let mut decoder = Decoder {
+        input,
         options,
-        frames: Vec::new(),
         findings: Vec::new(),
         findings_dropped: 0,
     };
-    let mut top = Reader::new(input);
-    let first = match top.next() {
-        None => {
-            return Err(DecodeError {
-                kind: ErrorKind::Empty,
-                offset: 0,
-                path: TagPath::default(),
-            })
-        }
-        Some(result) => result,
-    };
-    let item = decoder.run(&top, first)?;
+    let mut siblings = Vec::new();
+    let consumed = decoder
+        .item(0, input.len(), false, 0, &mut siblings)
+        .map_err(|failure| *failure)?;
+    let item = siblings.pop().expect("a decoded item");
     Ok(Decoded {
-        consumed: top.position(),
         item,
         findings: decoder.findings,
         findings_dropped: decoder.findings_dropped,
+        consumed,
     })
 }
 
-struct Frame<'a> {
-    tag: Tag,
-    reader: Reader<'a>,
-    children: Vec<Item>,
-    /// Set when this structure's declared length runs past the input: once its
-    /// present children are read, the truncation is reported here.
-    truncated: Option<RawError>,
-}
+/// A decode error on its way up: boxed so `Result`s stay one word wide on the
+/// hot path. Its path grows a step at each level it passes.
+type Failure = Box<DecodeError>;
 
-struct Decoder<'o> {
+struct Decoder<'a, 'o> {
+    input: &'a [u8],
     options: &'o DecodeOptions,
-    frames: Vec<Frame<'o>>,
     findings: Vec<Finding>,
     findings_dropped: usize,
 }
@@ -134,43 +131,110 @@ fn push_finding(
     }
 }
 
-impl<'o> Decoder<'o> {
-    /// The path of the frames, plus `leaf` as the next child of the innermost frame.
-    fn path(&self, leaf: Option<Tag>) -> TagPath {
-        let mut steps = Vec::with_capacity(self.frames.len() + 1);
-        for (i, frame) in self.frames.iter().enumerate() {
-            let index = match i {
-                0 => 0,
-                _ => sibling_index(&self.frames[i - 1].children, frame.tag),
-            };
-            steps.push(PathStep {
-                tag: frame.tag,
-                index,
-            });
+/// The step naming `tag` as the next child after `siblings`.
+fn step(siblings: &[Item], tag: Tag) -> PathStep {
+    PathStep {
+        tag,
+        index: siblings.iter().filter(|c| c.tag == tag).count() as u32,
+    }
+}
+
+impl Decoder<'_, '_> {
+    /// Decodes the item at `offset` (within `[offset, end)`), appends it to
+    /// `siblings`, and returns the offset after it.
+    fn item(
+        &mut self,
+        offset: usize,
+        end: usize,
+        bounded_by_parent: bool,
+        depth: usize,
+        siblings: &mut Vec<Item>,
+    ) -> Result<usize, Failure> {
+        let raw = match item_at(self.input, offset, end, bounded_by_parent) {
+            Ok(raw) => raw,
+            Err(err) => return self.salvage_or_fail(err, end, depth, siblings),
+        };
+        if raw.item_type != ItemType::Structure {
+            let item = self.primitive(&raw, siblings);
+            siblings.push(item);
+            return Ok(raw.end());
         }
-        if let Some(tag) = leaf {
-            let index = self
-                .frames
-                .last()
-                .map_or(0, |f| sibling_index(&f.children, tag));
-            steps.push(PathStep { tag, index });
-        }
-        TagPath(steps)
+        let children = self.structure(
+            raw.tag,
+            raw.value_offset(),
+            raw.value_offset() + raw.value.len(),
+            depth,
+            siblings,
+        )?;
+        siblings.push(Item::structure(raw.tag, children));
+        Ok(raw.end())
     }
 
-    fn error(&self, raw: RawError) -> DecodeError {
-        DecodeError {
-            kind: raw.kind,
-            offset: raw.offset,
-            path: self.path(raw.tag),
+    /// Decodes the children of a structure whose value spans `[start, end)`.
+    /// Errors and findings from below gain this structure's path step.
+    fn structure(
+        &mut self,
+        tag: Tag,
+        start: usize,
+        end: usize,
+        depth: usize,
+        siblings: &[Item],
+    ) -> Result<Vec<Item>, Failure> {
+        let here = step(siblings, tag);
+        if depth >= self.options.max_depth {
+            return Err(Box::new(DecodeError {
+                kind: ErrorKind::TooDeep {
+                    limit: self.options.max_depth,
+                },
+                offset: start - HEADER_LEN,
+                path: TagPath(vec![here]),
+            }));
         }
+        let first_finding = self.findings.len();
+        let mut children = Vec::with_capacity(count_children(self.input, start, end));
+        let mut pos = start;
+        while pos < end {
+            pos = self
+                .item(pos, end, true, depth + 1, &mut children)
+                .map_err(|mut failure| {
+                    failure.path.0.insert(0, here);
+                    failure
+                })?;
+        }
+        for finding in &mut self.findings[first_finding..] {
+            finding.path.0.insert(0, here);
+        }
+        Ok(children)
     }
 
-    fn finding(&mut self, kind: FindingKind, offset: usize, tag: Tag) {
+    /// A structure cut short by the end of input: decode what is present so the
+    /// error names the deepest item the cut falls in; otherwise report `err`.
+    fn salvage_or_fail(
+        &mut self,
+        err: RawError,
+        end: usize,
+        depth: usize,
+        siblings: &[Item],
+    ) -> Result<usize, Failure> {
+        let leaf = err.tag.map(|tag| step(siblings, tag));
+        let cut_structure = matches!(err.kind, ErrorKind::Truncated { .. })
+            && self.input.get(err.offset + 3) == Some(&ItemType::Structure.byte());
+        if let (true, Some(tag)) = (cut_structure, err.tag) {
+            let start = (err.offset + HEADER_LEN).min(end);
+            self.structure(tag, start, end, depth, siblings)?;
+        }
+        Err(Box::new(DecodeError {
+            kind: err.kind,
+            offset: err.offset,
+            path: TagPath(leaf.into_iter().collect()),
+        }))
+    }
+
+    fn finding(&mut self, kind: FindingKind, offset: usize, siblings: &[Item], tag: Tag) {
         let finding = Finding {
             kind,
             offset,
-            path: self.path(Some(tag)),
+            path: TagPath(vec![step(siblings, tag)]),
         };
         push_finding(
             &mut self.findings,
@@ -180,116 +244,12 @@ impl<'o> Decoder<'o> {
         );
     }
 
-    /// Opens a structure frame, or reports the nesting limit.
-    fn open(
-        &mut self,
-        reader: Reader<'o>,
-        tag: Tag,
-        offset: usize,
-        truncated: Option<RawError>,
-    ) -> Result<(), DecodeError> {
-        if self.frames.len() >= self.options.max_depth {
-            return Err(DecodeError {
-                kind: ErrorKind::TooDeep {
-                    limit: self.options.max_depth,
-                },
-                offset,
-                path: self.path(Some(tag)),
-            });
-        }
-        self.frames.push(Frame {
-            tag,
-            reader,
-            children: Vec::new(),
-            truncated,
-        });
-        Ok(())
-    }
-
-    /// Handles one raw read: descends into structures, decodes primitives.
-    /// Returns a finished primitive item, or `None` after opening a frame.
-    fn step(
-        &mut self,
-        parent: &Reader<'o>,
-        read: Result<RawItem<'o>, RawError>,
-    ) -> Result<Option<Item>, DecodeError> {
-        match read {
-            Ok(raw) if raw.item_type == ItemType::Structure => {
-                self.open(parent.children(&raw), raw.tag, raw.offset, None)?;
-                Ok(None)
-            }
-            Ok(raw) => Ok(Some(self.primitive(&raw))),
-            Err(err) => {
-                // A structure cut short by the end of input: read what is there so
-                // the error can name the deepest item the cut falls in.
-                let is_cut_structure = matches!(err.kind, ErrorKind::Truncated { .. })
-                    && err.tag.is_some()
-                    && parent.input().get(err.offset + 3) == Some(&ItemType::Structure.byte());
-                if is_cut_structure {
-                    let tag = err.tag.unwrap_or(Tag(0));
-                    self.open(
-                        parent.salvage_children(err.offset),
-                        tag,
-                        err.offset,
-                        Some(err),
-                    )?;
-                    Ok(None)
-                } else {
-                    Err(self.error(err))
-                }
-            }
-        }
-    }
-
-    fn run(
-        &mut self,
-        top: &Reader<'o>,
-        first: Result<RawItem<'o>, RawError>,
-    ) -> Result<Item, DecodeError> {
-        if let Some(item) = self.step(top, first)? {
-            return Ok(item);
-        }
-        loop {
-            let frame = self
-                .frames
-                .last_mut()
-                .expect("run keeps at least one frame open");
-            match frame.reader.next() {
-                Some(read) => {
-                    let parent = frame.reader.clone();
-                    if let Some(item) = self.step(&parent, read)? {
-                        self.frames
-                            .last_mut()
-                            .expect("frame still open")
-                            .children
-                            .push(item);
-                    }
-                }
-                None => {
-                    if let Some(cut) = self.frames.last().and_then(|f| f.truncated) {
-                        let frame = self.frames.pop().expect("frame still open");
-                        return Err(DecodeError {
-                            kind: cut.kind,
-                            offset: cut.offset,
-                            path: self.path(Some(frame.tag)),
-                        });
-                    }
-                    let frame = self.frames.pop().expect("frame still open");
-                    let item = Item::structure(frame.tag, frame.children);
-                    match self.frames.last_mut() {
-                        Some(parent) => parent.children.push(item),
-                        None => return Ok(item),
-                    }
-                }
-            }
-        }
-    }
-
-    fn primitive(&mut self, raw: &RawItem<'_>) -> Item {
+    fn primitive(&mut self, raw: &RawItem<'_>, siblings: &[Item]) -> Item {
         if raw.padding.iter().any(|&b| b != 0) {
             self.finding(
                 FindingKind::NonZeroPadding,
                 raw.value_offset() + raw.value.len(),
+                siblings,
                 raw.tag,
             );
         }
@@ -307,13 +267,14 @@ impl<'o> Decoder<'o> {
                     self.finding(
                         FindingKind::BooleanNotZeroOrOne(raw_value),
                         raw.offset,
+                        siblings,
                         raw.tag,
                     );
                 }
                 Value::Boolean(raw_value != 0)
             }
             ItemType::BigInteger => {
-                let minimal = canonical_big_integer(v).len();
+                let minimal = minimal_big_integer_len(v);
                 if minimal < v.len() {
                     self.finding(
                         FindingKind::NonMinimalBigInteger {
@@ -321,6 +282,7 @@ impl<'o> Decoder<'o> {
                             minimal: minimal as u32,
                         },
                         raw.offset,
+                        siblings,
                         raw.tag,
                     );
                 }
@@ -329,19 +291,53 @@ impl<'o> Decoder<'o> {
             ItemType::TextString => match std::str::from_utf8(v) {
                 Ok(text) => Value::TextString(text.to_owned()),
                 Err(_) => {
-                    self.finding(FindingKind::TextNotUtf8, raw.value_offset(), raw.tag);
+                    self.finding(
+                        FindingKind::TextNotUtf8,
+                        raw.value_offset(),
+                        siblings,
+                        raw.tag,
+                    );
                     Value::TextString(String::from_utf8_lossy(v).into_owned())
                 }
             },
             ItemType::ByteString => Value::ByteString(v.to_vec()),
-            ItemType::Structure => unreachable!("structures are opened as frames"),
+            ItemType::Structure => unreachable!("structures are decoded by Decoder::structure"),
         };
         Item::new(raw.tag, value)
     }
 }
 
-fn sibling_index(siblings: &[Item], tag: Tag) -> u32 {
-    siblings.iter().filter(|c| c.tag == tag).count() as u32
+/// How many whole items `[start, end)` holds, hopping headers without checks
+/// beyond bounds; only sizes the children vector, never trusted otherwise.
+fn count_children(input: &[u8], start: usize, end: usize) -> usize {
+    let mut count = 0;
+    let mut pos = start;
+    while let Some(header) = input
+        .get(pos..pos + HEADER_LEN)
+        .filter(|_| pos + HEADER_LEN <= end)
+    {
+        let length = u32::from_be_bytes([header[4], header[5], header[6], header[7]]);
+        pos += HEADER_LEN + ((length as usize + 7) & !7);
+        if pos > end {
+            break;
+        }
+        count += 1;
+    }
+    count
+}
+
+/// Length of the canonical (minimal, multiple-of-eight) form of a Big Integer.
+fn minimal_big_integer_len(bytes: &[u8]) -> usize {
+    let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
+    let fill = if negative { 0xFF } else { 0x00 };
+    let mut start = 0;
+    while start + 1 < bytes.len()
+        && bytes[start] == fill
+        && (bytes[start + 1] & 0x80 != 0) == negative
+    {
+        start += 1;
+    }
+    ((bytes.len() - start).max(1) + 7) & !7
 }
 
 // The reader has already checked fixed lengths, so these conversions cannot fail.

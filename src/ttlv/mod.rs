@@ -20,4 +20,4 @@ pub use item::{canonical_big_integer, Item, Placeholder, Value};
 pub use names::{EnumDomain, Names, NoNames, ValueContext};
 pub use reader::{declared_item_len, padded_len_u64, RawError, RawItem, Reader, HEADER_LEN};
 pub use tag::{padded_len, ItemType, Tag};
-pub use writer::{encode, encode_with_limit, Writer};
+pub use writer::{encode, encode_with_limit, encoded_len, Writer};

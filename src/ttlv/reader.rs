@@ -122,78 +122,89 @@ impl<'a> Reader<'a> {
         Some(self.read_item())
     }
 
-    fn limit_error(&self, offset: usize, needed_end: u64, tag: Option<Tag>) -> RawError {
-        let kind = if self.bounded_by_parent && self.end < self.input.len() {
+    fn read_item(&mut self) -> Result<RawItem<'a>, RawError> {
+        let item = item_at(self.input, self.pos, self.end, self.bounded_by_parent)?;
+        self.pos = item.end();
+        Ok(item)
+    }
+}
+
+/// Reads the item whose header starts at `offset`, within `[offset, end)`.
+/// `bounded_by_parent` says `end` is a parent structure's end, so running past
+/// it is an overrun rather than truncation (when `end` is also the input's end,
+/// it is truncation either way). Shared by [`Reader`] and the owned decoder so
+/// both enforce exactly the same rules.
+#[inline]
+pub(crate) fn item_at(
+    input: &[u8],
+    offset: usize,
+    end: usize,
+    bounded_by_parent: bool,
+) -> Result<RawItem<'_>, RawError> {
+    let limit_error = |needed_end: u64, tag: Option<Tag>| {
+        let kind = if bounded_by_parent && end < input.len() {
             ErrorKind::OverrunsParent {
                 child_end: needed_end,
-                parent_end: self.end as u64,
+                parent_end: end as u64,
             }
         } else {
             ErrorKind::Truncated {
-                needed: needed_end - self.end as u64,
-                available: (self.end - offset) as u64,
+                needed: needed_end - end as u64,
+                available: (end - offset) as u64,
             }
         };
         RawError { kind, offset, tag }
+    };
+    let header_end = offset as u64 + HEADER_LEN as u64;
+    if header_end > end as u64 {
+        // Name the item if at least its three tag bytes are present.
+        let tag = input[offset..end]
+            .get(..3)
+            .map(|t| Tag(u32::from_be_bytes([0, t[0], t[1], t[2]])));
+        return Err(limit_error(header_end, tag));
     }
-
-    fn read_item(&mut self) -> Result<RawItem<'a>, RawError> {
-        let offset = self.pos;
-        let header_end = offset as u64 + HEADER_LEN as u64;
-        if header_end > self.end as u64 {
-            // Name the item if at least its three tag bytes are present.
-            let tag = self.input[offset..self.end]
-                .get(..3)
-                .map(|t| Tag(u32::from_be_bytes([0, t[0], t[1], t[2]])));
-            return Err(self.limit_error(offset, header_end, tag));
+    let h = &input[offset..offset + HEADER_LEN];
+    let tag = Tag(u32::from_be_bytes([0, h[0], h[1], h[2]]));
+    let type_byte = h[3];
+    let length = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+    let at = |kind| RawError {
+        kind,
+        offset,
+        tag: Some(tag),
+    };
+    let item_type = ItemType::from_byte(type_byte).ok_or(at(ErrorKind::UnknownType(type_byte)))?;
+    if let Some(expected) = item_type.fixed_length() {
+        if length != expected {
+            return Err(at(ErrorKind::WrongLength {
+                expected,
+                actual: length,
+            }));
         }
-        let h = &self.input[offset..offset + HEADER_LEN];
-        let tag = Tag(u32::from_be_bytes([0, h[0], h[1], h[2]]));
-        let type_byte = h[3];
-        let length = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
-        let at = |kind| RawError {
-            kind,
-            offset,
-            tag: Some(tag),
-        };
-        let item_type =
-            ItemType::from_byte(type_byte).ok_or(at(ErrorKind::UnknownType(type_byte)))?;
-        if let Some(expected) = item_type.fixed_length() {
-            if length != expected {
-                return Err(at(ErrorKind::WrongLength {
-                    expected,
-                    actual: length,
-                }));
-            }
-        }
-        match item_type {
-            ItemType::BigInteger if length % 8 != 0 => {
-                return Err(at(ErrorKind::BigIntegerLength(length)))
-            }
-            ItemType::Structure if length % 8 != 0 => {
-                return Err(at(ErrorKind::StructureLength(length)))
-            }
-            _ => {}
-        }
-        // All arithmetic in u64: a declared length of 4 GiB cannot overflow or allocate.
-        let value_end = header_end + u64::from(length);
-        let item_end = header_end + padded_len_u64(length);
-        if item_end > self.end as u64 {
-            return Err(self.limit_error(offset, item_end, Some(tag)));
-        }
-        let value_start = offset + HEADER_LEN;
-        let value = &self.input[value_start..value_end as usize];
-        let padding = &self.input[value_end as usize..item_end as usize];
-        self.pos = item_end as usize;
-        Ok(RawItem {
-            tag,
-            item_type,
-            length,
-            value,
-            padding,
-            offset,
-        })
     }
+    match item_type {
+        ItemType::BigInteger if length % 8 != 0 => {
+            return Err(at(ErrorKind::BigIntegerLength(length)))
+        }
+        ItemType::Structure if length % 8 != 0 => {
+            return Err(at(ErrorKind::StructureLength(length)))
+        }
+        _ => {}
+    }
+    // All arithmetic in u64: a declared length of 4 GiB cannot overflow or allocate.
+    let value_end = header_end + u64::from(length);
+    let item_end = header_end + padded_len_u64(length);
+    if item_end > end as u64 {
+        return Err(limit_error(item_end, Some(tag)));
+    }
+    let value_start = offset + HEADER_LEN;
+    Ok(RawItem {
+        tag,
+        item_type,
+        length,
+        value: &input[value_start..value_end as usize],
+        padding: &input[value_end as usize..item_end as usize],
+        offset,
+    })
 }
 
 /// Reads the declared total length (header + padded value) of the item at the

@@ -205,9 +205,24 @@ fn first_placeholder_path(root: &Item) -> Option<TagPath> {
     walk(root, &mut steps).then_some(TagPath(steps))
 }
 
+/// The exact number of bytes [`encode`] produces for `item`.
+pub fn encoded_len(item: &Item) -> usize {
+    HEADER_LEN
+        + match &item.value {
+            Value::Structure(children) => children.iter().map(encoded_len).sum(),
+            Value::BigInteger(v) | Value::ByteString(v) => padded_len(v.len()),
+            Value::TextString(v) => padded_len(v.len()),
+            Value::Placeholder(_) => 0,
+            _ => 8,
+        }
+}
+
 /// Encodes a tree to canonical TTLV bytes.
 pub fn encode(item: &Item) -> Result<Vec<u8>, EncodeError> {
-    let mut writer = Writer::new();
+    let mut writer = Writer {
+        buf: Vec::with_capacity(encoded_len(item)),
+        ..Writer::default()
+    };
     writer.item(item)?;
     Ok(writer.finish())
 }
