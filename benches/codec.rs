@@ -1,6 +1,8 @@
 //! Codec throughput: decode and encode over the whole OASIS corpus converted to
 //! TTLV, and over one 168-byte message.
 //!
+//! * `*/decode` builds the owned tree; `*/validate` is the zero-allocation
+//!   check over the zero-copy reader (same errors and findings, no tree).
 //! * `corpus/decode`, `corpus/encode`: every transcript message (`../shared/kmip/vectors`
 //!   or `$KMIP_VECTORS`), placeholders bound to samples.
 //! * `one/decode_168`, `one/encode_168`: a single 168-byte request from that corpus.
@@ -14,12 +16,19 @@ use std::path::Path;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kmip_conform::suite::oasis::{binary_corpus, default_vectors_dir};
 use kmip_conform::ttlv::render::hex;
-use kmip_conform::ttlv::{decode, encode, Item};
+use kmip_conform::ttlv::{decode, encode, validate, Item};
 
 fn decode_all(messages: &[Vec<u8>]) -> usize {
     messages
         .iter()
         .map(|m| decode(m).expect("corpus decodes").consumed)
+        .sum()
+}
+
+fn validate_all(messages: &[Vec<u8>]) -> usize {
+    messages
+        .iter()
+        .map(|m| validate(m, 64).expect("corpus validates").items)
         .sum()
 }
 
@@ -50,6 +59,7 @@ fn bench_set(c: &mut Criterion, group_name: &str, messages: &[Vec<u8>]) {
     group.throughput(Throughput::Bytes(total as u64));
     group.bench_function("decode", |b| b.iter(|| decode_all(black_box(messages))));
     group.bench_function("encode", |b| b.iter(|| encode_all(black_box(&trees))));
+    group.bench_function("validate", |b| b.iter(|| validate_all(black_box(messages))));
     let one = pick_168(messages);
     let one_tree = decode(&one).unwrap().item;
     group.throughput(Throughput::Bytes(one.len() as u64));

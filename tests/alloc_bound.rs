@@ -79,6 +79,14 @@ fn declared_lengths_never_drive_allocation() {
     cases.push(("depth bomb", bomb));
 
     for (name, input) in cases {
+        let base = CURRENT.load(Ordering::SeqCst);
+        PEAK.store(base, Ordering::SeqCst);
+        let _ = std::hint::black_box(kmip_conform::ttlv::validate(&input, 64));
+        assert_eq!(
+            PEAK.load(Ordering::SeqCst),
+            base,
+            "{name}: validate allocated"
+        );
         let peak = peak_while_decoding(&input);
         let bound = FACTOR * input.len() + SLACK;
         eprintln!(

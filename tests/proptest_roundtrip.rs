@@ -96,3 +96,34 @@ proptest! {
 }
 
 const QUERY: &str = "42007801000000904200770100000048420069010000002042006a0200000004000000010000000042006b020000000400000000000000004200500200000004000001000000000042000d0200000004000000010000000042000f010000003842005c0500000004000000180000000042007901000000204200740500000004000000010000000042007405000000040000000200000000";
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// The zero-copy validator and the owned decoder agree on every input.
+    #[test]
+    fn validate_agrees_with_decode(flips in proptest::collection::vec((0usize..152, any::<u8>()), 0..4), cut in 0usize..=152) {
+        let mut message = kmip_conform::ttlv::render::hex::decode(QUERY).unwrap();
+        for (at, byte) in flips {
+            message[at] = byte;
+        }
+        message.truncate(cut.max(1));
+        let validated = kmip_conform::ttlv::validate(&message, 64);
+        match decode(&message) {
+            Ok(decoded) => {
+                let validated = validated.map_err(|e| TestCaseError::fail(format!("validate rejected what decode accepts: {e:?}")))?;
+                prop_assert_eq!(validated.findings, decoded.findings.len());
+                prop_assert_eq!(validated.first_finding, decoded.findings.first().map(|f| (f.kind, f.offset)));
+                prop_assert_eq!(validated.consumed, decoded.consumed);
+            }
+            Err(err) => {
+                let rejected = validated.expect_err("validate accepted what decode rejects");
+                // On a truncated message the decoder looks inside the cut structure
+                // and may name a deeper error; otherwise both report the same kind.
+                if !matches!(rejected.kind, kmip_conform::ttlv::ErrorKind::Truncated { .. }) {
+                    prop_assert_eq!(std::mem::discriminant(&rejected.kind), std::mem::discriminant(&err.kind));
+                }
+            }
+        }
+    }
+}

@@ -7,6 +7,7 @@
 //! It never reserves memory from a declared length: every allocation is for
 //! bytes that are actually present, so memory stays proportional to the input.
 
+use super::checks;
 use super::error::{DecodeError, ErrorKind, Finding, FindingKind, PathStep, TagPath};
 use super::item::{Item, Value};
 use super::reader::{item_at, RawError, RawItem, HEADER_LEN};
@@ -180,14 +181,15 @@ impl Decoder<'_, '_> {
         depth: usize,
         siblings: &[Item],
     ) -> Result<Vec<Item>, Failure> {
-        let here = step(siblings, tag);
+        // This structure's own path step, computed only when something needs it.
+        let here = || step(siblings, tag);
         if depth >= self.options.max_depth {
             return Err(Box::new(DecodeError {
                 kind: ErrorKind::TooDeep {
                     limit: self.options.max_depth,
                 },
                 offset: start - HEADER_LEN,
-                path: TagPath(vec![here]),
+                path: TagPath(vec![here()]),
             }));
         }
         let first_finding = self.findings.len();
@@ -197,18 +199,19 @@ impl Decoder<'_, '_> {
             pos = self
                 .item(pos, end, true, depth + 1, &mut children)
                 .map_err(|mut failure| {
-                    failure.path.0.insert(0, here);
+                    failure.path.0.insert(0, here());
                     failure
                 })?;
         }
         for finding in &mut self.findings[first_finding..] {
-            finding.path.0.insert(0, here);
+            finding.path.0.insert(0, here());
         }
         Ok(children)
     }
 
     /// A structure cut short by the end of input: decode what is present so the
     /// error names the deepest item the cut falls in; otherwise report `err`.
+    #[cold]
     fn salvage_or_fail(
         &mut self,
         err: RawError,
@@ -230,7 +233,8 @@ impl Decoder<'_, '_> {
         }))
     }
 
-    fn finding(&mut self, kind: FindingKind, offset: usize, siblings: &[Item], tag: Tag) {
+    #[cold]
+    fn finding(&mut self, (kind, offset): checks::Located, siblings: &[Item], tag: Tag) {
         let finding = Finding {
             kind,
             offset,
@@ -245,14 +249,6 @@ impl Decoder<'_, '_> {
     }
 
     fn primitive(&mut self, raw: &RawItem<'_>, siblings: &[Item]) -> Item {
-        if raw.padding.iter().any(|&b| b != 0) {
-            self.finding(
-                FindingKind::NonZeroPadding,
-                raw.value_offset() + raw.value.len(),
-                siblings,
-                raw.tag,
-            );
-        }
         let v = raw.value;
         let value = match raw.item_type {
             ItemType::Integer => Value::Integer(i32::from_be_bytes(arr4(v))),
@@ -263,46 +259,32 @@ impl Decoder<'_, '_> {
             ItemType::DateTimeExtended => Value::DateTimeExtended(i64::from_be_bytes(arr8(v))),
             ItemType::Boolean => {
                 let raw_value = u64::from_be_bytes(arr8(v));
-                if raw_value > 1 {
-                    self.finding(
-                        FindingKind::BooleanNotZeroOrOne(raw_value),
-                        raw.offset,
-                        siblings,
-                        raw.tag,
-                    );
+                if let Some(finding) = checks::boolean(raw, raw_value) {
+                    self.finding(finding, siblings, raw.tag);
                 }
                 Value::Boolean(raw_value != 0)
             }
             ItemType::BigInteger => {
-                let minimal = minimal_big_integer_len(v);
-                if minimal < v.len() {
-                    self.finding(
-                        FindingKind::NonMinimalBigInteger {
-                            length: raw.length,
-                            minimal: minimal as u32,
-                        },
-                        raw.offset,
-                        siblings,
-                        raw.tag,
-                    );
+                if let Some(finding) = checks::big_integer(raw) {
+                    self.finding(finding, siblings, raw.tag);
                 }
                 Value::BigInteger(v.to_vec())
             }
             ItemType::TextString => match std::str::from_utf8(v) {
                 Ok(text) => Value::TextString(text.to_owned()),
                 Err(_) => {
-                    self.finding(
-                        FindingKind::TextNotUtf8,
-                        raw.value_offset(),
-                        siblings,
-                        raw.tag,
-                    );
+                    if let Some(finding) = checks::text(raw, false) {
+                        self.finding(finding, siblings, raw.tag);
+                    }
                     Value::TextString(String::from_utf8_lossy(v).into_owned())
                 }
             },
             ItemType::ByteString => Value::ByteString(v.to_vec()),
             ItemType::Structure => unreachable!("structures are decoded by Decoder::structure"),
         };
+        if let Some(finding) = checks::padding(raw) {
+            self.finding(finding, siblings, raw.tag);
+        }
         Item::new(raw.tag, value)
     }
 }
@@ -324,20 +306,6 @@ fn count_children(input: &[u8], start: usize, end: usize) -> usize {
         count += 1;
     }
     count
-}
-
-/// Length of the canonical (minimal, multiple-of-eight) form of a Big Integer.
-fn minimal_big_integer_len(bytes: &[u8]) -> usize {
-    let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
-    let fill = if negative { 0xFF } else { 0x00 };
-    let mut start = 0;
-    while start + 1 < bytes.len()
-        && bytes[start] == fill
-        && (bytes[start + 1] & 0x80 != 0) == negative
-    {
-        start += 1;
-    }
-    ((bytes.len() - start).max(1) + 7) & !7
 }
 
 // The reader has already checked fixed lengths, so these conversions cannot fail.

@@ -99,18 +99,6 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A reader over the value bytes that *are* present of a structure whose
-    /// declared length runs past the input's end, so that a truncated message
-    /// can be diagnosed at the deepest item the cut falls in.
-    pub fn salvage_children(&self, offset: usize) -> Reader<'a> {
-        Reader {
-            input: self.input,
-            pos: (offset + HEADER_LEN).min(self.input.len()),
-            end: self.input.len(),
-            bounded_by_parent: true,
-        }
-    }
-
     /// Reads the next item, or `None` at the end of the span.
     ///
     /// On error the reader does not advance, so the caller can report it.
