@@ -6,5 +6,6 @@
 
 pub mod cli;
 pub mod kmip;
+pub mod server;
 pub mod suite;
 pub mod ttlv;

@@ -34,7 +34,7 @@ leaf() {  # leaf NAME CN EXTENSIONS: CA-signed certificate, unless NAME.crt exis
     openssl req -new -key "$1.key" -subj "/CN=$2" -out "$1.csr"
     openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -sha256 \
         -days "$DAYS" -set_serial "0x$(openssl rand -hex 16)" \
-        -extfile "$ext" -out "$1.crt" 2>/dev/null
+        -extfile "$ext" -out "$1.crt"
     rm -f "$1.csr" "$ext"
 }
 

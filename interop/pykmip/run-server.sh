@@ -21,6 +21,7 @@ set -euo pipefail
 
 [[ $# -ge 2 && $# -le 3 ]] || { echo "usage: $0 PKI_DIR PORT [WORKDIR]" >&2; exit 2; }
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+[[ -d "$1" ]] || { echo "error: no PKI dir $1 (run make-pki.sh)" >&2; exit 2; }
 PKI="$(cd "$1" && pwd)"
 PORT="$2"
 WORK="${3:-$(mktemp -d "${TMPDIR:-/tmp}/pykmip-server.XXXXXX")}"
@@ -32,6 +33,11 @@ for f in ca.crt server.crt server.key client.crt client.key; do
 done
 if [[ -s "$WORK/server.pid" ]] && kill -0 "$(cat "$WORK/server.pid")" 2>/dev/null; then
     echo "error: a server from $WORK is still running (pid $(cat "$WORK/server.pid"))" >&2
+    exit 1
+fi
+
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    echo "error: something already listens on 127.0.0.1:$PORT" >&2
     exit 1
 fi
 
@@ -78,5 +84,6 @@ until timeout 5 openssl s_client -connect "127.0.0.1:$PORT" -tls1_2 \
     fi
     sleep 0.5
 done
+kill -0 "$PID" 2>/dev/null || { echo "error: pykmip-server exited" >&2; exit 1; }
 echo "pykmip-server pid $PID on 127.0.0.1:$PORT, workdir $WORK" >&2
 echo "$PID"

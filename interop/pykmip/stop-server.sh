@@ -3,10 +3,12 @@
 #
 #   interop/pykmip/stop-server.sh WORKDIR
 #
-# Sends SIGTERM to the process group of the PID in WORKDIR/server.pid (the
-# server runs in its own session, so this reaches PyKMIP's helper processes
-# too), waits up to 15 s (PyKMIP's accept loop wakes every 10 s), then
-# SIGKILLs the group. Removes server.pid. Exit 0 if nothing is left running.
+# Sends SIGINT to the PID in WORKDIR/server.pid (PyKMIP turns it into a
+# KeyboardInterrupt that breaks its accept loop at once; SIGTERM is only seen
+# when accept's 10 s timeout expires), waits up to 10 s for its whole process
+# group (run-server.sh gives it its own session, so the group holds PyKMIP's
+# multiprocessing helpers too) to go, then SIGTERMs and finally SIGKILLs the
+# group. Removes server.pid. Exit 0 if nothing is left running.
 set -uo pipefail
 
 [[ $# -eq 1 ]] || { echo "usage: $0 WORKDIR" >&2; exit 2; }
@@ -16,13 +18,17 @@ PID="$(cat "$PIDFILE")"
 [[ "$PID" =~ ^[0-9]+$ ]] || { echo "error: bad pid in $PIDFILE" >&2; exit 1; }
 
 alive() { kill -0 -- "-$PID" 2>/dev/null; }
+wait_gone() { for _ in $(seq "$1"); do alive || return 0; sleep 0.25; done; ! alive; }
 if alive; then
-    kill -TERM -- "-$PID" 2>/dev/null
-    for _ in $(seq 30); do alive || break; sleep 0.5; done
-    if alive; then
-        echo "pykmip-server group $PID ignored SIGTERM; sending SIGKILL" >&2
-        kill -KILL -- "-$PID" 2>/dev/null
-        sleep 0.5
+    kill -INT "$PID" 2>/dev/null
+    if ! wait_gone 40; then
+        echo "pykmip-server group $PID still up after SIGINT; SIGTERM" >&2
+        kill -TERM -- "-$PID" 2>/dev/null
+        if ! wait_gone 20; then
+            echo "pykmip-server group $PID still up; SIGKILL" >&2
+            kill -KILL -- "-$PID" 2>/dev/null
+            wait_gone 8
+        fi
     fi
 fi
 rm -f "$PIDFILE"

@@ -4,6 +4,7 @@
 //! 2 usage, input or harness errors.
 
 mod inspect;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,8 @@ struct Cli {
 enum Command {
     /// Decode, check and convert one KMIP message (or a stream of them).
     Inspect(inspect::InspectArgs),
+    /// Run the reference KMIP server (TLS with client certificates by default).
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the command line and maps the outcome to an exit code.
@@ -38,6 +41,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     ExitCode::from(code)
 }

@@ -4,6 +4,8 @@
 
 pub mod camel;
 pub mod dictionary;
+pub mod gating;
+pub mod message;
 #[rustfmt::skip]
 mod generated;
 mod names;

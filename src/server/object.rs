@@ -1,0 +1,124 @@
+//! Managed objects and their attributes, held in one version-neutral form.
+//!
+//! Attributes are stored by tag (the KMIP 2.x view); the 1.x `Attribute`
+//! structure (name, index, value) and the 2.x `Attributes` structure are both
+//! converted to and from this form in [`super::attributes`].
+
+use super::identity::Identity;
+use crate::kmip::{tags, ObjectType, State};
+use crate::ttlv::{Item, Tag, Value};
+
+/// An attribute's identity: a KMIP tag, or a custom/vendor attribute name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AttrKey {
+    Tag(Tag),
+    /// A 1.x custom attribute (`x-…`, `y-…`) or a 2.x Vendor Attribute name.
+    Custom(String),
+}
+
+/// One attribute instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    pub key: AttrKey,
+    pub value: Value,
+}
+
+/// A managed object: its server-managed fields, attributes and material.
+#[derive(Clone, Debug)]
+pub struct ManagedObject {
+    pub uid: String,
+    pub owner: Identity,
+    pub object_type: ObjectType,
+    pub state: State,
+    /// Attributes other than Unique Identifier, Object Type and State.
+    pub attributes: Vec<Attribute>,
+    /// The object structure (`SymmetricKey`, `SecretData`, …); `None` once destroyed.
+    pub material: Option<Item>,
+    /// Creation order, for Locate.
+    pub sequence: u64,
+}
+
+/// Attributes that may have several instances (KMIP 1.2 §3, "Multiple instances permitted").
+pub fn multi_instance(key: &AttrKey) -> bool {
+    match key {
+        AttrKey::Custom(_) => true,
+        AttrKey::Tag(t) => [
+            tags::NAME,
+            tags::LINK,
+            tags::OBJECT_GROUP,
+            tags::APPLICATION_SPECIFIC_INFORMATION,
+            tags::CRYPTOGRAPHIC_PARAMETERS,
+            tags::ALTERNATIVE_NAME,
+            tags::KEY_VALUE_LOCATION,
+            tags::CRYPTOGRAPHIC_DOMAIN_PARAMETERS,
+        ]
+        .contains(t),
+    }
+}
+
+/// Attributes only the server sets (KMIP 1.2 §3: "Modifiable by client: No").
+pub fn read_only(key: &AttrKey) -> bool {
+    match key {
+        AttrKey::Custom(name) => name.starts_with("y-"),
+        AttrKey::Tag(t) => [
+            tags::UNIQUE_IDENTIFIER,
+            tags::OBJECT_TYPE,
+            tags::STATE,
+            tags::INITIAL_DATE,
+            tags::LAST_CHANGE_DATE,
+            tags::DIGEST,
+            tags::DESTROY_DATE,
+            tags::COMPROMISE_DATE,
+            tags::DEACTIVATION_DATE,
+            tags::REVOCATION_REASON,
+            tags::ORIGINAL_CREATION_DATE,
+            tags::FRESH,
+            tags::LEASE_TIME,
+            tags::CRYPTOGRAPHIC_ALGORITHM,
+            tags::CRYPTOGRAPHIC_LENGTH,
+        ]
+        .contains(t),
+    }
+}
+
+impl ManagedObject {
+    /// Every instance of an attribute, in order.
+    pub fn instances<'a>(&'a self, key: &'a AttrKey) -> impl Iterator<Item = &'a Attribute> + 'a {
+        self.attributes.iter().filter(move |a| &a.key == key)
+    }
+
+    /// Sets a single-instance attribute (replacing any existing value).
+    pub fn set(&mut self, tag: Tag, value: Value) {
+        match self
+            .attributes
+            .iter_mut()
+            .find(|a| a.key == AttrKey::Tag(tag))
+        {
+            Some(existing) => existing.value = value,
+            None => self.attributes.push(Attribute {
+                key: AttrKey::Tag(tag),
+                value,
+            }),
+        }
+    }
+
+    /// Every attribute including the derived ones, in a stable order.
+    pub fn all_attributes(&self) -> Vec<Attribute> {
+        let mut all = vec![
+            Attribute {
+                key: AttrKey::Tag(tags::UNIQUE_IDENTIFIER),
+                value: Value::TextString(self.uid.clone()),
+            },
+            Attribute {
+                key: AttrKey::Tag(tags::OBJECT_TYPE),
+                value: Value::Enumeration(self.object_type.0),
+            },
+            Attribute {
+                key: AttrKey::Tag(tags::STATE),
+                value: Value::Enumeration(self.state.0),
+            },
+        ];
+        all.extend(self.attributes.iter().cloned());
+        all
+    }
+}

@@ -1,0 +1,158 @@
+//! Operations: one file each (or one per family), all with the same shape —
+//! `fn(&mut OpContext, payload) -> Result<response payload, OpError>`.
+
+mod attribute_edit;
+mod create;
+mod discover_versions;
+mod get;
+mod get_attributes;
+mod lifecycle;
+mod locate;
+mod query;
+mod register;
+
+use super::config::ServerConfig;
+use super::identity::Identity;
+use super::object::ManagedObject;
+use super::store::Txn;
+use crate::kmip::{tags, Operation, ResultReason, Version};
+use crate::ttlv::{Item, Value};
+
+/// An operation failure: the Result Reason and a helpful Result Message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpError {
+    pub reason: ResultReason,
+    pub message: String,
+}
+
+impl OpError {
+    pub fn new(reason: ResultReason, message: impl Into<String>) -> OpError {
+        OpError {
+            reason,
+            message: message.into(),
+        }
+    }
+}
+
+/// What an operation may touch.
+pub struct OpContext<'a, 'b> {
+    pub txn: &'a mut Txn<'b>,
+    pub identity: &'a Identity,
+    pub version: Version,
+    /// POSIX seconds, for dates the server sets.
+    pub now: i64,
+    /// The ID Placeholder: the Unique Identifier the last operation in this batch produced.
+    pub id_placeholder: &'a mut Option<String>,
+    pub config: &'a ServerConfig,
+}
+
+/// The response payload, or `None` for operations that return none.
+pub type OpResult = Result<Option<Item>, OpError>;
+
+/// The operations this server implements.
+pub const IMPLEMENTED: &[Operation] = &[
+    Operation::CREATE,
+    Operation::REGISTER,
+    Operation::LOCATE,
+    Operation::GET,
+    Operation::GET_ATTRIBUTES,
+    Operation::GET_ATTRIBUTE_LIST,
+    Operation::ADD_ATTRIBUTE,
+    Operation::MODIFY_ATTRIBUTE,
+    Operation::DELETE_ATTRIBUTE,
+    Operation::ACTIVATE,
+    Operation::REVOKE,
+    Operation::DESTROY,
+    Operation::QUERY,
+    Operation::CANCEL,
+    Operation::POLL,
+    Operation::DISCOVER_VERSIONS,
+];
+
+/// Runs one operation (Poll and Cancel are handled by the batch layer).
+pub fn execute(
+    operation: Operation,
+    ctx: &mut OpContext<'_, '_>,
+    payload: Option<&Item>,
+) -> OpResult {
+    let empty = Item::structure(tags::REQUEST_PAYLOAD, Vec::new());
+    let payload = payload.unwrap_or(&empty);
+    match operation {
+        Operation::CREATE => create::create(ctx, payload),
+        Operation::REGISTER => register::register(ctx, payload),
+        Operation::LOCATE => locate::locate(ctx, payload),
+        Operation::GET => get::get(ctx, payload),
+        Operation::GET_ATTRIBUTES => get_attributes::get_attributes(ctx, payload),
+        Operation::GET_ATTRIBUTE_LIST => get_attributes::get_attribute_list(ctx, payload),
+        Operation::ADD_ATTRIBUTE => attribute_edit::add_attribute(ctx, payload),
+        Operation::MODIFY_ATTRIBUTE => attribute_edit::modify_attribute(ctx, payload),
+        Operation::DELETE_ATTRIBUTE => attribute_edit::delete_attribute(ctx, payload),
+        Operation::ACTIVATE => lifecycle::activate(ctx, payload),
+        Operation::REVOKE => lifecycle::revoke(ctx, payload),
+        Operation::DESTROY => lifecycle::destroy(ctx, payload),
+        Operation::QUERY => query::query(ctx, payload),
+        Operation::DISCOVER_VERSIONS => discover_versions::discover_versions(ctx, payload),
+        other => Err(OpError::new(
+            ResultReason::OPERATION_NOT_SUPPORTED,
+            format!("{other:?} is not implemented by the reference server"),
+        )),
+    }
+}
+
+/// A Response Payload structure.
+pub fn response_payload(fields: Vec<Item>) -> Option<Item> {
+    Some(Item::structure(tags::RESPONSE_PAYLOAD, fields))
+}
+
+/// A Unique Identifier field.
+pub fn uid_item(uid: &str) -> Item {
+    Item::new(tags::UNIQUE_IDENTIFIER, Value::TextString(uid.to_owned()))
+}
+
+impl OpContext<'_, '_> {
+    /// The Unique Identifier a request names, or the ID Placeholder when it names none.
+    pub fn target_uid(&self, payload: &Item) -> Result<String, OpError> {
+        match payload.child(tags::UNIQUE_IDENTIFIER).map(|u| &u.value) {
+            Some(Value::TextString(uid)) => Ok(uid.clone()),
+            // KMIP 2.x: Unique Identifier Enumeration "ID Placeholder" (1) names it explicitly.
+            Some(Value::Enumeration(1)) | None => self.id_placeholder.clone().ok_or_else(|| {
+                OpError::new(
+                    ResultReason::ITEM_NOT_FOUND,
+                    "no Unique Identifier in the request and no ID Placeholder set by an earlier batch item",
+                )
+            }),
+            Some(other) => Err(OpError::new(
+                ResultReason::INVALID_FIELD,
+                format!("Unique Identifier as {} is not supported", other.item_type()),
+            )),
+        }
+    }
+
+    /// The object, if it exists and belongs to this client.
+    pub fn owned(&self, uid: &str) -> Result<&ManagedObject, OpError> {
+        let object = self.txn.get(uid).ok_or_else(|| {
+            OpError::new(
+                ResultReason::ITEM_NOT_FOUND,
+                format!("no object with Unique Identifier {uid}"),
+            )
+        })?;
+        if &object.owner != self.identity {
+            return Err(OpError::new(
+                ResultReason::PERMISSION_DENIED,
+                format!("object {uid} belongs to another client identity"),
+            ));
+        }
+        Ok(object)
+    }
+
+    /// The Result Reason for an operation refused because of the object's
+    /// state: 2.x has Wrong Key Lifecycle State, 1.x uses Permission Denied
+    /// (KMIP 1.2 §11.20–11.22).
+    pub fn wrong_state(&self) -> ResultReason {
+        if ResultReason::def().defined_in(ResultReason::WRONG_KEY_LIFECYCLE_STATE.0, self.version) {
+            ResultReason::WRONG_KEY_LIFECYCLE_STATE
+        } else {
+            ResultReason::PERMISSION_DENIED
+        }
+    }
+}
