@@ -2,6 +2,8 @@
 //! how to bind transcript placeholders to concrete values.
 #![allow(dead_code)]
 
+pub mod kmip_client;
+
 use std::path::{Path, PathBuf};
 
 use kmip_conform::ttlv::Item;
