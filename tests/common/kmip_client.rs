@@ -231,7 +231,7 @@ pub fn reason(item: &Item) -> Option<ResultReason> {
 }
 
 /// A child of the response payload.
-pub fn payload_field<'a>(item: &'a Item, tag: Tag) -> Option<&'a Item> {
+pub fn payload_field(item: &Item, tag: Tag) -> Option<&Item> {
     item.child(tags::RESPONSE_PAYLOAD)?.child(tag)
 }
 
