@@ -6,6 +6,8 @@
 
 pub mod cli;
 pub mod kmip;
+pub mod runner;
 pub mod server;
 pub mod suite;
+pub mod tls;
 pub mod ttlv;

@@ -3,6 +3,7 @@
 //! Exit codes (shared by every subcommand): 0 success, 1 conformance failures,
 //! 2 usage, input or harness errors.
 
+mod bench;
 mod inspect;
 mod serve;
 
@@ -34,6 +35,8 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// Run the reference KMIP server (TLS with client certificates by default).
     Serve(serve::ServeArgs),
+    /// Measure a KMIP server's throughput: N persistent connections, one request in flight each.
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the command line and maps the outcome to an exit code.
@@ -42,6 +45,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     ExitCode::from(code)
 }
