@@ -69,4 +69,3 @@ pub fn roots(ca_pem: &str) -> Result<RootCertStore, TlsError> {
     }
     Ok(roots)
 }
-

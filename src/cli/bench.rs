@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::kmip::{tags, CryptographicAlgorithm, ObjectType, Operation, QueryFunction, ResultStatus, Version};
+use crate::kmip::{
+    tags, CryptographicAlgorithm, ObjectType, Operation, QueryFunction, ResultStatus, Version,
+};
 use crate::runner::connection::{client_config, ClientTls, Connection};
 use crate::ttlv::{decode, encode, Item, Value};
 
@@ -57,7 +59,10 @@ pub struct BenchArgs {
 }
 
 pub fn run(args: &BenchArgs) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: starting the runtime: {e}");
@@ -82,15 +87,25 @@ fn tls_settings(args: &BenchArgs) -> Result<Option<Arc<rustls::ClientConfig>>, S
         return Ok(None);
     }
     let pick = |explicit: &Option<PathBuf>, file: &str| -> Option<PathBuf> {
-        explicit.clone().or_else(|| args.pki_dir.as_ref().map(|d| d.join(file)))
+        explicit
+            .clone()
+            .or_else(|| args.pki_dir.as_ref().map(|d| d.join(file)))
     };
     let ca = pick(&args.ca, "ca.crt").ok_or("give --pki-dir or --ca (or --plaintext)")?;
-    let identity = match (pick(&args.cert, "client.crt"), pick(&args.key, "client.key")) {
+    let identity = match (
+        pick(&args.cert, "client.crt"),
+        pick(&args.key, "client.key"),
+    ) {
         (Some(cert), Some(key)) => Some((read(&cert)?, read(&key)?)),
         _ => None,
     };
-    let settings = ClientTls { ca_pem: read(&ca)?, identity };
-    client_config(&settings).map(Some).map_err(|e| e.to_string())
+    let settings = ClientTls {
+        ca_pem: read(&ca)?,
+        identity,
+    };
+    client_config(&settings)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 fn request(version: Version, operation: Operation, payload: Vec<Item>) -> Vec<u8> {
@@ -103,8 +118,14 @@ fn request(version: Version, operation: Operation, payload: Vec<Item>) -> Vec<u8
                     Item::structure(
                         tags::PROTOCOL_VERSION,
                         vec![
-                            Item::new(tags::PROTOCOL_VERSION_MAJOR, Value::Integer(i32::from(version.major))),
-                            Item::new(tags::PROTOCOL_VERSION_MINOR, Value::Integer(i32::from(version.minor))),
+                            Item::new(
+                                tags::PROTOCOL_VERSION_MAJOR,
+                                Value::Integer(i32::from(version.major)),
+                            ),
+                            Item::new(
+                                tags::PROTOCOL_VERSION_MINOR,
+                                Value::Integer(i32::from(version.minor)),
+                            ),
                         ],
                     ),
                     Item::new(tags::BATCH_COUNT, Value::Integer(1)),
@@ -112,7 +133,10 @@ fn request(version: Version, operation: Operation, payload: Vec<Item>) -> Vec<u8
             ),
             Item::structure(
                 tags::BATCH_ITEM,
-                vec![Item::new(tags::OPERATION, Value::Enumeration(operation.0)), Item::structure(tags::REQUEST_PAYLOAD, payload)],
+                vec![
+                    Item::new(tags::OPERATION, Value::Enumeration(operation.0)),
+                    Item::structure(tags::REQUEST_PAYLOAD, payload),
+                ],
             ),
         ],
     );
@@ -132,7 +156,13 @@ fn create_payload(version: Version) -> Vec<Item> {
         )
     } else {
         let attribute = |name: &str, value: Value| {
-            Item::structure(tags::ATTRIBUTE, vec![Item::new(tags::ATTRIBUTE_NAME, Value::TextString(name.into())), Item::new(tags::ATTRIBUTE_VALUE, value)])
+            Item::structure(
+                tags::ATTRIBUTE,
+                vec![
+                    Item::new(tags::ATTRIBUTE_NAME, Value::TextString(name.into())),
+                    Item::new(tags::ATTRIBUTE_VALUE, value),
+                ],
+            )
         };
         Item::structure(
             tags::TEMPLATE_ATTRIBUTE,
@@ -143,7 +173,13 @@ fn create_payload(version: Version) -> Vec<Item> {
             ],
         )
     };
-    vec![Item::new(tags::OBJECT_TYPE, Value::Enumeration(ObjectType::SYMMETRIC_KEY.0)), attrs]
+    vec![
+        Item::new(
+            tags::OBJECT_TYPE,
+            Value::Enumeration(ObjectType::SYMMETRIC_KEY.0),
+        ),
+        attrs,
+    ]
 }
 
 /// The first batch item's status and, if any, its Unique Identifier.
@@ -154,32 +190,54 @@ fn outcome(response: &[u8]) -> Option<(ResultStatus, Option<String>)> {
         Value::Enumeration(s) => ResultStatus(s),
         _ => return None,
     };
-    let uid = item.child(tags::RESPONSE_PAYLOAD).and_then(|p| p.child(tags::UNIQUE_IDENTIFIER)).and_then(|u| match &u.value {
-        Value::TextString(t) => Some(t.clone()),
-        _ => None,
-    });
+    let uid = item
+        .child(tags::RESPONSE_PAYLOAD)
+        .and_then(|p| p.child(tags::UNIQUE_IDENTIFIER))
+        .and_then(|u| match &u.value {
+            Value::TextString(t) => Some(t.clone()),
+            _ => None,
+        });
     Some((status, uid))
 }
 
 async fn bench(args: &BenchArgs) -> Result<(), String> {
     let tls = tls_settings(args)?;
-    let connect = || Connection::connect(&args.target, tls.clone().map(|c| (c, args.server_name.as_str())));
+    let connect = || {
+        Connection::connect(
+            &args.target,
+            tls.clone().map(|c| (c, args.server_name.as_str())),
+        )
+    };
     let version = args.protocol;
     let message = match args.op {
         BenchOp::Create => request(version, Operation::CREATE, create_payload(version)),
         BenchOp::Query => request(
             version,
             Operation::QUERY,
-            vec![Item::new(tags::QUERY_FUNCTION, Value::Enumeration(QueryFunction::QUERY_OPERATIONS.0))],
+            vec![Item::new(
+                tags::QUERY_FUNCTION,
+                Value::Enumeration(QueryFunction::QUERY_OPERATIONS.0),
+            )],
         ),
         BenchOp::Get => {
             let mut setup = connect().await.map_err(|e| e.to_string())?;
-            let response = setup.exchange(&request(version, Operation::CREATE, create_payload(version))).await.map_err(|e| e.to_string())?;
+            let response = setup
+                .exchange(&request(
+                    version,
+                    Operation::CREATE,
+                    create_payload(version),
+                ))
+                .await
+                .map_err(|e| e.to_string())?;
             let uid = match outcome(&response) {
                 Some((ResultStatus::SUCCESS, Some(uid))) => uid,
                 other => return Err(format!("creating the key to Get failed: {other:?}")),
             };
-            request(version, Operation::GET, vec![Item::new(tags::UNIQUE_IDENTIFIER, Value::TextString(uid))])
+            request(
+                version,
+                Operation::GET,
+                vec![Item::new(tags::UNIQUE_IDENTIFIER, Value::TextString(uid))],
+            )
         }
     };
     let message = Arc::new(message);
@@ -193,7 +251,11 @@ async fn bench(args: &BenchArgs) -> Result<(), String> {
             while Instant::now() < deadline {
                 let started = Instant::now();
                 match connection.exchange(&message).await {
-                    Ok(response) if matches!(outcome(&response), Some((ResultStatus::SUCCESS, _))) => ok += 1,
+                    Ok(response)
+                        if matches!(outcome(&response), Some((ResultStatus::SUCCESS, _))) =>
+                    {
+                        ok += 1
+                    }
                     Ok(_) => failed += 1,
                     Err(_) => {
                         failed += 1;
@@ -217,7 +279,12 @@ async fn bench(args: &BenchArgs) -> Result<(), String> {
     }
     let elapsed = started.elapsed().as_secs_f64().max(args.seconds);
     latencies.sort_unstable();
-    let percentile = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0);
+    let percentile = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0)
+    };
     let rate = ok as f64 / elapsed;
     println!(
         "{}: {:?} x {} connections for {:.1} s: {ok} ok, {failed} failed, {rate:.0} ops/s, latency p50 {} us, p99 {} us",

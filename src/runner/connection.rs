@@ -18,9 +18,15 @@ use crate::ttlv::{declared_item_len, HEADER_LEN};
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectionError {
     #[error("connecting to {target}: {source}")]
-    Connect { target: String, source: std::io::Error },
+    Connect {
+        target: String,
+        source: std::io::Error,
+    },
     #[error("TLS with {target}: {source}")]
-    Handshake { target: String, source: std::io::Error },
+    Handshake {
+        target: String,
+        source: std::io::Error,
+    },
     #[error("TLS settings: {0}")]
     Settings(String),
     #[error("I/O: {0}")]
@@ -77,20 +83,29 @@ pub struct Connection {
 impl Connection {
     /// Connects to `target` (`host:port`); with `tls`, performs the handshake
     /// and checks the certificate against `server_name`.
-    pub async fn connect(target: &str, tls: Option<(Arc<rustls::ClientConfig>, &str)>) -> Result<Connection, ConnectionError> {
-        let tcp = TcpStream::connect(target).await.map_err(|source| ConnectionError::Connect {
-            target: target.to_owned(),
-            source,
-        })?;
+    pub async fn connect(
+        target: &str,
+        tls: Option<(Arc<rustls::ClientConfig>, &str)>,
+    ) -> Result<Connection, ConnectionError> {
+        let tcp = TcpStream::connect(target)
+            .await
+            .map_err(|source| ConnectionError::Connect {
+                target: target.to_owned(),
+                source,
+            })?;
         let _ = tcp.set_nodelay(true);
         let stream = match tls {
             None => Stream::Plain(tcp),
             Some((config, server_name)) => {
-                let name = ServerName::try_from(server_name.to_owned()).map_err(|e| ConnectionError::Settings(e.to_string()))?;
-                let tls = TlsConnector::from(config).connect(name, tcp).await.map_err(|source| ConnectionError::Handshake {
-                    target: target.to_owned(),
-                    source,
-                })?;
+                let name = ServerName::try_from(server_name.to_owned())
+                    .map_err(|e| ConnectionError::Settings(e.to_string()))?;
+                let tls = TlsConnector::from(config)
+                    .connect(name, tcp)
+                    .await
+                    .map_err(|source| ConnectionError::Handshake {
+                        target: target.to_owned(),
+                        source,
+                    })?;
                 Stream::Tls(Box::new(tls))
             }
         };
@@ -104,13 +119,28 @@ impl Connection {
     /// Sends one request message and reads one response message.
     pub async fn exchange(&mut self, request: &[u8]) -> Result<Vec<u8>, ConnectionError> {
         match &mut self.stream {
-            Stream::Tls(s) => exchange(s.as_mut(), request, self.max_response, self.response_timeout).await,
-            Stream::Plain(s) => exchange(s, request, self.max_response, self.response_timeout).await,
+            Stream::Tls(s) => {
+                exchange(
+                    s.as_mut(),
+                    request,
+                    self.max_response,
+                    self.response_timeout,
+                )
+                .await
+            }
+            Stream::Plain(s) => {
+                exchange(s, request, self.max_response, self.response_timeout).await
+            }
         }
     }
 }
 
-async fn exchange<S>(stream: &mut S, request: &[u8], limit: usize, wait: Duration) -> Result<Vec<u8>, ConnectionError>
+async fn exchange<S>(
+    stream: &mut S,
+    request: &[u8],
+    limit: usize,
+    wait: Duration,
+) -> Result<Vec<u8>, ConnectionError>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
@@ -120,7 +150,9 @@ where
         let mut header = [0u8; HEADER_LEN];
         match stream.read_exact(&mut header).await {
             Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(ConnectionError::Closed),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                return Err(ConnectionError::Closed)
+            }
             Err(e) => return Err(e.into()),
         }
         let declared = declared_item_len(&header).unwrap_or(u64::MAX);
@@ -132,5 +164,7 @@ where
         stream.read_exact(&mut message[HEADER_LEN..]).await?;
         Ok(message)
     };
-    timeout(wait, read).await.map_err(|_| ConnectionError::Timeout(wait))?
+    timeout(wait, read)
+        .await
+        .map_err(|_| ConnectionError::Timeout(wait))?
 }

@@ -222,8 +222,10 @@ impl BatchRequest<'_> {
             );
         }
         if !Operation::def().defined_in(operation.0, self.version) {
+            // The response may not echo a value its version does not define,
+            // so this batch item answers without Operation.
             return failure(
-                Some(operation.0),
+                None,
                 id,
                 OpError::new(
                     ResultReason::OPERATION_NOT_SUPPORTED,
