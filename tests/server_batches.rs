@@ -86,7 +86,12 @@ async fn stop_is_the_default_in_1x_and_2x() {
         );
         assert_eq!(status(batch[0]), ResultStatus::SUCCESS);
         assert_eq!(status(batch[1]), ResultStatus::OPERATION_FAILED);
-        assert_eq!(reason(batch[1]), Some(ResultReason::ITEM_NOT_FOUND));
+        let not_found = if version.is_2x() {
+            ResultReason::OBJECT_NOT_FOUND
+        } else {
+            ResultReason::ITEM_NOT_FOUND
+        };
+        assert_eq!(reason(batch[1]), Some(not_found));
         // Completed operations are not undone under Stop.
         assert_eq!(
             located(

@@ -4,6 +4,7 @@
 
 pub mod camel;
 pub mod dictionary;
+pub mod errors;
 pub mod gating;
 pub mod message;
 #[rustfmt::skip]

@@ -11,18 +11,17 @@ use crate::server::object::{multi_instance, read_only, AttrKey, Attribute, Manag
 use crate::ttlv::{Item, Value};
 
 /// The reason for an attempt to change a read-only attribute.
-fn read_only_reason(ctx: &OpContext<'_, '_>) -> ResultReason {
-    if ctx.version.is_2x() {
-        ResultReason::READ_ONLY_ATTRIBUTE
-    } else {
-        ResultReason::PERMISSION_DENIED
-    }
-}
-
-fn refuse_read_only(ctx: &OpContext<'_, '_>, key: &AttrKey) -> Result<(), OpError> {
+/// (1.x: Permission Denied; in 2.x Add Attribute lists Read Only Attribute,
+/// Modify and Delete list Attribute Read Only.)
+fn refuse_read_only(ctx: &OpContext<'_, '_>, key: &AttrKey, adding: bool) -> Result<(), OpError> {
     if read_only(key) {
+        let v2 = if adding {
+            ResultReason::READ_ONLY_ATTRIBUTE
+        } else {
+            ResultReason::ATTRIBUTE_READ_ONLY
+        };
         return Err(OpError::new(
-            read_only_reason(ctx),
+            ctx.by_version(ResultReason::PERMISSION_DENIED, v2),
             format!(
                 "attribute `{}` is read-only for clients",
                 attributes::name_of(key)
@@ -80,7 +79,7 @@ pub fn add_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         }
         attribute
     };
-    refuse_read_only(ctx, &attribute.key)?;
+    refuse_read_only(ctx, &attribute.key, true)?;
     let existing = object.instances(&attribute.key).count();
     if existing > 0 && !multi_instance(&attribute.key) {
         let reason = if ctx.version.is_2x() {
@@ -141,7 +140,7 @@ pub fn modify_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
         let at = position(&object, &new.key, index.unwrap_or(0).max(0) as usize);
         (new, at)
     };
-    refuse_read_only(ctx, &new.key)?;
+    refuse_read_only(ctx, &new.key, false)?;
     if object.instances(&new.key).next().is_none() {
         let reason = if ctx.version.is_2x() {
             ResultReason::ATTRIBUTE_NOT_FOUND
@@ -158,7 +157,10 @@ pub fn modify_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
     }
     let at = at.ok_or_else(|| {
         OpError::new(
-            ResultReason::ITEM_NOT_FOUND,
+            ctx.by_version(
+                ResultReason::ITEM_NOT_FOUND,
+                ResultReason::ATTRIBUTE_INSTANCE_NOT_FOUND,
+            ),
             "no matching attribute instance",
         )
     })?;
@@ -183,7 +185,7 @@ pub fn delete_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
             .and_then(|c| c.children().first())
         {
             let current = from_2x(current)?;
-            refuse_read_only(ctx, &current.key)?;
+            refuse_read_only(ctx, &current.key, false)?;
             position_of_value(&object, &current).into_iter().collect()
         } else {
             let key = attributes::requested_keys(payload, ctx.version)?
@@ -194,7 +196,7 @@ pub fn delete_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
                         "Delete Attribute needs Current Attribute or Attribute Reference",
                     )
                 })?;
-            refuse_read_only(ctx, &key)?;
+            refuse_read_only(ctx, &key, false)?;
             object
                 .attributes
                 .iter()
@@ -214,7 +216,7 @@ pub fn delete_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
             }
         };
         let key = attributes::key_from_name(&name)?;
-        refuse_read_only(ctx, &key)?;
+        refuse_read_only(ctx, &key, false)?;
         let index = match payload.child(tags::ATTRIBUTE_INDEX).map(|i| &i.value) {
             Some(Value::Integer(i)) if *i >= 0 => *i as usize,
             None => 0,

@@ -210,7 +210,10 @@ pub fn create(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     };
     if object_type != ObjectType::SYMMETRIC_KEY {
         return Err(OpError::new(
-            ResultReason::INVALID_FIELD,
+            ctx.by_version(
+                ResultReason::INVALID_FIELD,
+                ResultReason::INVALID_OBJECT_TYPE,
+            ),
             format!(
                 "Create of {object_type:?} is not supported; this server creates Symmetric Keys"
             ),

@@ -52,7 +52,10 @@ pub fn get(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let object = ctx.owned(&uid)?;
     let material = object.material.as_ref().ok_or_else(|| {
         OpError::new(
-            ResultReason::ITEM_NOT_FOUND,
+            ctx.by_version(
+                ResultReason::ILLEGAL_OPERATION,
+                ResultReason::KEY_VALUE_NOT_PRESENT,
+            ),
             format!("object {uid} has been destroyed; only its attributes remain"),
         )
     })?;

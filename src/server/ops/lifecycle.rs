@@ -32,7 +32,10 @@ pub fn activate(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let mut object = target(ctx, payload)?;
     if object.object_type == ObjectType::TEMPLATE {
         return Err(OpError::new(
-            ResultReason::ILLEGAL_OPERATION,
+            ctx.by_version(
+                ResultReason::ILLEGAL_OPERATION,
+                ResultReason::INVALID_OBJECT_TYPE,
+            ),
             "a Template cannot be activated",
         ));
     }
@@ -48,7 +51,10 @@ pub fn revoke(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let mut object = target(ctx, payload)?;
     if object.object_type == ObjectType::TEMPLATE {
         return Err(OpError::new(
-            ResultReason::ILLEGAL_OPERATION,
+            ctx.by_version(
+                ResultReason::ILLEGAL_OPERATION,
+                ResultReason::INVALID_OBJECT_TYPE,
+            ),
             "a Template cannot be revoked",
         ));
     }
@@ -107,7 +113,10 @@ pub fn destroy(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         State::COMPROMISED => State::DESTROYED_COMPROMISED,
         State::DESTROYED | State::DESTROYED_COMPROMISED => {
             return Err(OpError::new(
-                ResultReason::PERMISSION_DENIED,
+                ctx.by_version(
+                    ResultReason::PERMISSION_DENIED,
+                    ResultReason::OBJECT_DESTROYED,
+                ),
                 format!("object {} has already been destroyed", object.uid),
             ))
         }

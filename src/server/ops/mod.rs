@@ -117,7 +117,7 @@ impl OpContext<'_, '_> {
             // KMIP 2.x: Unique Identifier Enumeration "ID Placeholder" (1) names it explicitly.
             Some(Value::Enumeration(1)) | None => self.id_placeholder.clone().ok_or_else(|| {
                 OpError::new(
-                    ResultReason::ITEM_NOT_FOUND,
+                    self.not_found(),
                     "no Unique Identifier in the request and no ID Placeholder set by an earlier batch item",
                 )
             }),
@@ -132,7 +132,7 @@ impl OpContext<'_, '_> {
     pub fn owned(&self, uid: &str) -> Result<&ManagedObject, OpError> {
         let object = self.txn.get(uid).ok_or_else(|| {
             OpError::new(
-                ResultReason::ITEM_NOT_FOUND,
+                self.not_found(),
                 format!("no object with Unique Identifier {uid}"),
             )
         })?;
@@ -143,6 +143,22 @@ impl OpContext<'_, '_> {
             ));
         }
         Ok(object)
+    }
+
+    /// Picks the 2.x reason when the request is 2.x, else the 1.x one: the
+    /// KMIP 2.1 error table renamed several reasons (Item Not Found became
+    /// Object Not Found, Illegal Operation became Invalid Object Type, …).
+    pub fn by_version(&self, v1: ResultReason, v2: ResultReason) -> ResultReason {
+        if self.version.is_2x() {
+            v2
+        } else {
+            v1
+        }
+    }
+
+    /// No such object: Item Not Found (1.x), Object Not Found (2.x).
+    pub fn not_found(&self) -> ResultReason {
+        self.by_version(ResultReason::ITEM_NOT_FOUND, ResultReason::OBJECT_NOT_FOUND)
     }
 
     /// The Result Reason for an operation refused because of the object's

@@ -74,7 +74,10 @@ pub fn register(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     }
     let tag = object_tag(object_type).ok_or_else(|| {
         OpError::new(
-            ResultReason::INVALID_FIELD,
+            ctx.by_version(
+                ResultReason::INVALID_FIELD,
+                ResultReason::INVALID_OBJECT_TYPE,
+            ),
             format!("Register of {object_type:?} is not supported by the reference server"),
         )
     })?;
