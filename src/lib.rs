@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod kmip;
+pub mod report;
 pub mod runner;
 pub mod server;
 pub mod suite;

@@ -5,6 +5,7 @@
 
 mod bench;
 mod inspect;
+mod run;
 mod serve;
 
 use std::process::ExitCode;
@@ -22,11 +23,15 @@ pub const EXIT_ERROR: u8 = 2;
 #[command(
     name = "kmip-conform",
     version,
-    about = "Conformance and fuzz-testing harness for KMIP"
+    about = "Conformance and fuzz-testing harness for KMIP",
+    long_about = "Conformance and fuzz-testing harness for KMIP.\n\nWithout a subcommand, runs the YAML suites against --target (default: the built-in reference server) and writes JUnit and JSON reports.",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    run: run::RunArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,9 +48,10 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Inspect(args) => inspect::run(&args),
-        Command::Serve(args) => serve::run(&args),
-        Command::Bench(args) => bench::run(&args),
+        None => run::run_main(&cli.run),
+        Some(Command::Inspect(args)) => inspect::run(&args),
+        Some(Command::Serve(args)) => serve::run(&args),
+        Some(Command::Bench(args)) => bench::run(&args),
     };
     ExitCode::from(code)
 }

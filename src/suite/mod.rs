@@ -1,5 +1,8 @@
-//! Suites: what to send and what to expect. For now this holds the importer of
-//! the OASIS test-case XML transcripts; the YAML suite schema joins it here.
-//! Nothing in this module executes anything.
+//! Suites: what to send and what to expect. The YAML schema and parser
+//! (`parse`), requests written in KMIP names (`build`), the model (`model`),
+//! and the OASIS-XML importer (`oasis`). Nothing in this module executes anything.
 
+pub mod build;
+pub mod model;
 pub mod oasis;
+pub mod parse;
