@@ -17,6 +17,9 @@ pub struct TagDef {
     pub xml_name: &'static str,
     /// The item types the spec allows (several for tags such as Attribute Value).
     pub item_types: &'static [ItemType],
+    /// The item types the OASIS vectors actually use (Key Material: Byte String
+    /// or Structure, where the table's spec column says Structure).
+    pub seen_types: &'static [ItemType],
     pub lifetime: Lifetime,
     /// Free-text status from the table (reserved, deprecated, naming notes).
     pub note: &'static str,
@@ -124,6 +127,15 @@ impl EnumDef {
 }
 
 impl TagDef {
+    /// Every item type the tag may carry: the spec's and those seen in the vectors.
+    pub fn all_types(&self) -> impl Iterator<Item = ItemType> + '_ {
+        let extra = self
+            .seen_types
+            .iter()
+            .filter(|t| !self.item_types.contains(t));
+        self.item_types.iter().chain(extra).copied()
+    }
+
     /// Is this tag defined in `version`? Extension tags (`0x54xxxx`) are always allowed.
     pub fn defined_in(&self, version: Version) -> bool {
         self.lifetime.defined_in(version)

@@ -113,6 +113,9 @@ pub fn apply(
             )),
         },
         Matcher::Equals(expected) => {
+            let mut expected = expected.clone();
+            bind(&mut expected, captures)?;
+            let expected = &expected;
             let actual = first()?;
             if same_value(expected, actual) {
                 Ok(())
@@ -126,6 +129,10 @@ pub fn apply(
             }
         }
         Matcher::OneOf(options) => {
+            let mut options = options.clone();
+            for option in &mut options {
+                bind(option, captures)?;
+            }
             let actual = first()?;
             if options.iter().any(|o| same_value(o, actual)) {
                 Ok(())

@@ -118,7 +118,7 @@ pub fn from_2x(item: &Item) -> Result<Attribute, OpError> {
 fn check_type(key: &AttrKey, value: &Value) -> Result<(), OpError> {
     if let AttrKey::Tag(tag) = key {
         if let Some(def) = dictionary::tag(tag.0) {
-            if !def.item_types.is_empty() && !def.item_types.contains(&value.item_type()) {
+            if !def.item_types.is_empty() && !def.all_types().any(|t| t == value.item_type()) {
                 return Err(OpError::new(
                     ResultReason::INVALID_FIELD,
                     format!("attribute `{}` cannot be a {}", def.name, value.item_type()),

@@ -127,15 +127,15 @@ impl Builder {
         } else {
             tag
         };
-        let types = dictionary::tag(def_tag.0)
-            .map(|d| d.item_types)
-            .unwrap_or(&[]);
-        let primitive: Vec<&ItemType> = types
-            .iter()
-            .filter(|t| **t != ItemType::Structure)
-            .collect();
+        let primitive: Vec<ItemType> = dictionary::tag(def_tag.0)
+            .map(|d| {
+                d.all_types()
+                    .filter(|t| *t != ItemType::Structure)
+                    .collect()
+            })
+            .unwrap_or_default();
         match primitive.as_slice() {
-            [one] => Ok(**one),
+            [one] => Ok(*one),
             // Asynchronous Indicator: Boolean in 1.x, Enumeration in 2.x.
             _ if def_tag == tags::ASYNCHRONOUS_INDICATOR => Ok(if self.version.is_2x() {
                 ItemType::Enumeration

@@ -46,17 +46,16 @@ pub struct Placeholder {
 }
 
 impl Placeholder {
-    /// Recognises the transcript placeholder syntax: `$NAME`, `$NAME_n` or `$NAME±n`.
+    /// Recognises placeholders: `$NAME`, `$NAME_n`, `$NAME±n` (transcripts) and `$name` (suite captures).
     pub fn parse(item_type: ItemType, text: &str) -> Option<Placeholder> {
         let rest = text.strip_prefix('$')?;
         let (name, offset) = match rest.find(['+', '-']) {
             Some(i) => (&rest[..i], Some(&rest[i + 1..])),
             None => (rest, None),
         };
-        let name_ok = name.starts_with(|c: char| c.is_ascii_uppercase())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        // Transcripts use `$UPPER_CASE`; suites capture into `$lower_case` names.
+        let name_ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         let offset_ok =
             offset.is_none_or(|o| !o.is_empty() && o.chars().all(|c| c.is_ascii_digit()));
         (name_ok && offset_ok).then(|| Placeholder {
@@ -175,7 +174,9 @@ mod tests {
         assert!(Placeholder::parse(ItemType::DateTime, "$NOW-3600").is_some());
         assert!(Placeholder::parse(ItemType::DateTime, "$NOW+12").is_some());
         assert!(Placeholder::parse(ItemType::TextString, "$").is_none());
-        assert!(Placeholder::parse(ItemType::TextString, "$lower").is_none());
+        assert!(Placeholder::parse(ItemType::TextString, "$key_1").is_some());
+        assert!(Placeholder::parse(ItemType::TextString, "$1abc").is_none());
+        assert!(Placeholder::parse(ItemType::TextString, "$a b").is_none());
         assert!(Placeholder::parse(ItemType::TextString, "$NOW+").is_none());
         assert!(Placeholder::parse(ItemType::TextString, "plain").is_none());
     }

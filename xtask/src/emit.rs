@@ -64,13 +64,15 @@ fn tags_static(out: &mut String, m: &Model) {
             .iter()
             .map(|t| format!("ItemType::{t}"))
             .collect();
+        let seen: Vec<String> = t.seen.iter().map(|t| format!("ItemType::{t}")).collect();
         let _ = writeln!(
             out,
-            "    TagDef {{ tag: 0x{:06X}, name: {}, xml_name: {}, item_types: &[{}], lifetime: {}, note: {} }},",
+            "    TagDef {{ tag: 0x{:06X}, name: {}, xml_name: {}, item_types: &[{}], seen_types: &[{}], lifetime: {}, note: {} }},",
             t.value,
             lit(&t.name),
             lit(&t.xml_name),
             types.join(", "),
+            seen.join(", "),
             lifetime(&t.life),
             lit(&t.note)
         );
