@@ -279,7 +279,21 @@ pub fn check_item(
     }
     let payload = item.child(tags::RESPONSE_PAYLOAD);
     for check in &expect.checks {
-        apply(check, payload, captures, now).map_err(Mismatch::Failed)?;
+        // A path starting with `/` is relative to the batch item itself
+        // (e.g. `/AsynchronousCorrelationValue`), otherwise to its payload.
+        let applied = match check.path.strip_prefix('/') {
+            Some(rest) => {
+                let relative = Check {
+                    path: rest.to_owned(),
+                    matcher: check.matcher.clone(),
+                };
+                let mut batch_item = item.clone();
+                batch_item.tag = tags::RESPONSE_PAYLOAD;
+                apply(&relative, Some(&batch_item), captures, now)
+            }
+            None => apply(check, payload, captures, now),
+        };
+        applied.map_err(Mismatch::Failed)?;
     }
     Ok(())
 }

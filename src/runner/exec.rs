@@ -195,6 +195,16 @@ impl<T: Target> CaseRun<'_, T> {
                 items.len()
             )));
         }
+        if step.expect.na_if_synchronous
+            && items
+                .iter()
+                .any(|i| status_of(i) == Some(ResultStatus::SUCCESS.0))
+        {
+            return Err(Stop::Verdict(
+                Verdict::NotApplicable,
+                format!("{}: the target answered synchronously, so the pending path cannot be exercised (the server decides, KMIP 1.2 §6.8)", step.name),
+            ));
+        }
         let now = now();
         for (i, (expect, item)) in step.expect.items.iter().zip(&items).enumerate() {
             check_item(expect, item, &mut self.captures, now).map_err(|m| {
@@ -272,6 +282,21 @@ impl<T: Target> CaseRun<'_, T> {
 
     /// Raw bytes: an error response or a close is fine; the target must then serve again.
     async fn raw(&mut self, step: &Step, bytes: Vec<u8>) -> Result<(), Stop> {
+        if step.expect.outcome == Some(Outcome::Response) {
+            // Raw bytes that form a valid request: an ordinary answer is expected.
+            let response = match self.exchange(&step.name, bytes).await? {
+                Ok(r) => self.judge(&r)?,
+                Err(e) => return Err(fail(format!("{}: {e}", step.name))),
+            };
+            let served = response
+                .children_with(tags::BATCH_ITEM)
+                .all(|i| status_of(i) == Some(ResultStatus::SUCCESS.0));
+            return if served {
+                Ok(())
+            } else {
+                Err(fail(format!("{}: the request was not served", step.name)))
+            };
+        }
         match self.exchange(&step.name, bytes).await? {
             Ok(response) => {
                 let response = self.judge(&response)?;

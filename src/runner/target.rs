@@ -85,10 +85,15 @@ pub async fn builtin(
     adjust: impl FnOnce(&mut ServerConfig),
 ) -> Result<(TcpTarget, BuiltinServer), String> {
     let pem = pki::generate().map_err(|e| format!("generating the PKI: {e}"))?;
+    // Query is allowed without a client certificate (KMIP 1.2 §6.6), and
+    // Create is also served asynchronously when a client allows it, so the
+    // suites can exercise Pending, Poll and Cancel.
     let mut config = ServerConfig {
         client_auth: ClientAuth::QueryOnlyWithout,
         ..ServerConfig::default()
     };
+    config.async_ops.push(crate::kmip::Operation::CREATE);
+    config.async_delay = std::time::Duration::from_millis(100);
     adjust(&mut config);
     config.tls = Some(
         server::tls::server_config(&pem, config.client_auth == ClientAuth::QueryOnlyWithout)

@@ -77,6 +77,9 @@ pub struct StepExpect {
     pub outcome: Option<Outcome>,
     /// An asynchronous answer (Pending) is allowed: poll until done.
     pub allow_async: bool,
+    /// A synchronous answer where Pending was expected makes the case N/A
+    /// (the server decides which operations are asynchronous, KMIP 1.2 §6.8).
+    pub na_if_synchronous: bool,
 }
 
 /// What a raw or anonymous step may lead to.

@@ -103,6 +103,8 @@ struct RawExpect {
     outcome: Option<String>,
     #[serde(default, rename = "async")]
     allow_async: bool,
+    #[serde(default, rename = "if-synchronous")]
+    if_synchronous: Option<String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -346,11 +348,17 @@ fn build_expect(builder: &Builder, raw: &RawExpect) -> Result<StepExpect, String
             .collect::<Result<_, _>>()?,
         None => vec![item_expect(builder, raw)?],
     };
+    let na_if_synchronous = match raw.if_synchronous.as_deref() {
+        None => false,
+        Some("n/a") | Some("N/A") => true,
+        Some(other) => return Err(format!("if-synchronous `{other}`: the only choice is n/a")),
+    };
     Ok(StepExpect {
         items,
         item_count: raw.count,
         outcome,
         allow_async: raw.allow_async,
+        na_if_synchronous,
     })
 }
 
