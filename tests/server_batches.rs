@@ -35,7 +35,11 @@ fn three_items(version: Version, name: &str) -> Vec<Item> {
             create_payload(version, 128, Some(name)),
         ),
         get("no-such-object", b"2"),
-        op(Operation::QUERY, Some(b"3"), vec![]),
+        op(
+            Operation::QUERY,
+            Some(b"3"),
+            vec![Item::new(tags::QUERY_FUNCTION, Value::Enumeration(1))],
+        ),
     ]
 }
 

@@ -173,9 +173,9 @@ impl<T: Target> CaseRun<'_, T> {
         let response = self.judge(&response)?;
         if response_version(&response) != Some(self.case.version) {
             return Err(fail(format!(
-                "{}: answered in KMIP {:?}, requested {}",
+                "{}: answered in KMIP {}, requested {}",
                 step.name,
-                response_version(&response),
+                response_version(&response).map_or_else(|| "?".to_owned(), |v| v.to_string()),
                 self.case.version
             )));
         }
@@ -343,7 +343,14 @@ impl<T: Target> CaseRun<'_, T> {
                     tags::BATCH_ITEM,
                     vec![
                         Item::new(tags::OPERATION, Value::Enumeration(Operation::QUERY.0)),
-                        Item::structure(tags::REQUEST_PAYLOAD, vec![]),
+                        // Query Function is REQUIRED (KMIP 1.2 §4.25).
+                        Item::structure(
+                            tags::REQUEST_PAYLOAD,
+                            vec![Item::new(
+                                tags::QUERY_FUNCTION,
+                                Value::Enumeration(crate::kmip::QueryFunction::QUERY_OPERATIONS.0),
+                            )],
+                        ),
                     ],
                 ),
             ],

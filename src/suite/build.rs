@@ -42,7 +42,25 @@ fn tag_of(name: &str) -> Result<Tag, String> {
         .ok_or_else(|| format!("unknown tag name `{name}`"))
 }
 
+/// A token unique to this process, so names a suite creates (`{run}`) do not
+/// collide with those left on a persistent target by an earlier run.
+pub fn run_token() -> &'static str {
+    static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TOKEN.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        format!("{:x}{:05x}", std::process::id(), nanos >> 12)
+    })
+}
+
 impl Builder {
+    /// Replaces `{version}` and `{run}` in text values.
+    fn expand(&self, text: &str) -> String {
+        text.replace("{version}", &self.version.to_string())
+            .replace("{run}", run_token())
+    }
+
     /// A structure whose children are the mapping's entries, in order.
     pub fn structure(&self, tag: Tag, yaml: &Yaml) -> Result<Item, String> {
         let mut children = Vec::new();
@@ -169,7 +187,7 @@ impl Builder {
                 return Ok(Item::new(tag, Value::Enumeration(e.0)));
             }
         }
-        let text = yaml_text(yaml).ok_or("expected a scalar value")?;
+        let text = self.expand(&yaml_text(yaml).ok_or("expected a scalar value")?);
         let domain = KmipNames.domain(
             tag,
             ValueContext {

@@ -27,6 +27,12 @@ pub fn query(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
             )),
         })
         .collect::<Result<_, _>>()?;
+    if functions.is_empty() {
+        return Err(OpError::new(
+            ResultReason::INVALID_MESSAGE,
+            "Query needs at least one Query Function (REQUIRED, KMIP 1.2 §4.25)",
+        ));
+    }
     let operation_def = Operation::def();
     let object_def = ObjectType::def();
     for function in functions {
