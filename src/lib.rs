@@ -5,6 +5,7 @@
 //! OASIS tables, and [`cli`] wires them to the `kmip-conform` command.
 
 pub mod cli;
+pub mod golden;
 pub mod kmip;
 pub mod report;
 pub mod runner;

@@ -198,3 +198,54 @@ fn pykmip_server_gives_exactly_the_recorded_verdicts() {
     );
     assert!(output.contains("PASS"), "{output}");
 }
+
+#[test]
+fn a_changed_golden_snapshot_fails_the_case_with_a_diff() {
+    let reports = scratch("golden");
+    let golden = reports.join("golden");
+    std::fs::create_dir_all(&golden).unwrap();
+    std::fs::copy(
+        root().join("golden/redactions.yaml"),
+        golden.join("redactions.yaml"),
+    )
+    .unwrap();
+    let case = "kmip-1.4/lifecycle/get-unknown";
+    let snapshot =
+        std::fs::read_to_string(root().join("golden/kmip-1.4_lifecycle_get-unknown.snap")).unwrap();
+    std::fs::write(
+        golden.join("kmip-1.4_lifecycle_get-unknown.snap"),
+        snapshot.replace("ItemNotFound", "PermissionDenied"),
+    )
+    .unwrap();
+    let (code, output) = kmip_conform(
+        &["--case", case, "--golden-dir", golden.to_str().unwrap()],
+        &reports,
+    );
+    assert_eq!(code, 1, "{output}");
+    assert!(output.contains("golden snapshot"), "{output}");
+    assert!(
+        output.contains("- ") && output.contains("+ "),
+        "a diff is shown: {output}"
+    );
+    assert!(output.contains("ItemNotFound"), "{output}");
+}
+
+#[test]
+fn snapshots_are_never_written_on_ci() {
+    let reports = scratch("ci-bless");
+    let out = Command::new(env!("CARGO_BIN_EXE_kmip-conform"))
+        .current_dir(root())
+        .args([
+            "update",
+            "--case",
+            "kmip-1.4/lifecycle/get-unknown",
+            "--golden-dir",
+        ])
+        .arg(reports.join("golden"))
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never writes snapshots on CI"));
+    assert!(!reports.join("golden").exists());
+}

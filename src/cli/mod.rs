@@ -5,6 +5,7 @@
 
 mod bench;
 mod inspect;
+mod review;
 mod run;
 mod serve;
 
@@ -42,6 +43,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Measure a KMIP server's throughput: N persistent connections, one request in flight each.
     Bench(bench::BenchArgs),
+    /// Run the suites and write new or changed golden snapshots as pending `.snap.new` files.
+    Update(run::RunArgs),
+    /// Show pending golden snapshots; --accept promotes them, --reject discards them.
+    Review(review::ReviewArgs),
 }
 
 /// Runs the command line and maps the outcome to an exit code.
@@ -52,6 +57,11 @@ pub fn main() -> ExitCode {
         Some(Command::Inspect(args)) => inspect::run(&args),
         Some(Command::Serve(args)) => serve::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Update(mut args)) => {
+            args.bless = true;
+            run::run_main(&args)
+        }
+        Some(Command::Review(args)) => review::run(&args),
     };
     ExitCode::from(code)
 }

@@ -10,6 +10,8 @@ use std::time::Duration;
 use clap::Args;
 
 use super::{EXIT_ERROR, EXIT_FAILURES, EXIT_OK};
+use crate::golden::store::{on_ci, Mode};
+use crate::golden::Redactions;
 use crate::kmip::Version;
 use crate::report::console::Console;
 use crate::report::files::Files;
@@ -18,9 +20,10 @@ use crate::runner::connection::ClientTls;
 use crate::runner::exec::RunOptions;
 use crate::runner::expectations::{glob_match, Expectations};
 use crate::runner::target::{builtin, Target, TcpTarget, TlsPair};
-use crate::runner::{prescan, run, Capabilities};
+use crate::runner::{prescan, run, Capabilities, GoldenSettings, RunPlan};
 use crate::suite::model::Case;
 use crate::suite::parse::{read_suite, suite_files};
+use std::io::IsTerminal;
 
 #[derive(Debug, Args, Default)]
 pub struct RunArgs {
@@ -81,6 +84,55 @@ pub struct RunArgs {
     /// Print every case, passes included.
     #[arg(short, long)]
     verbose: bool,
+    /// Golden snapshots: check (a difference fails; default for the builtin
+    /// target), report (differences are noted; default for other targets), off.
+    #[arg(long, value_enum)]
+    golden: Option<GoldenArg>,
+    /// Where snapshots and redactions.yaml live.
+    #[arg(long, default_value = "golden")]
+    golden_dir: PathBuf,
+    /// Write new or changed snapshots as pending `.snap.new` files for
+    /// `kmip-conform review` (never on CI).
+    #[arg(long)]
+    pub bless: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GoldenArg {
+    Check,
+    Report,
+    Off,
+}
+
+fn golden_settings(args: &RunArgs) -> Result<GoldenSettings, String> {
+    let mode = match (args.bless, args.golden) {
+        (true, _) if on_ci() => {
+            return Err("--bless never writes snapshots on CI (CI is set)".into())
+        }
+        (true, _) => Mode::Update,
+        (false, Some(GoldenArg::Check)) => Mode::Check,
+        (false, Some(GoldenArg::Report)) => Mode::Report,
+        (false, Some(GoldenArg::Off)) => Mode::Off,
+        (false, None) if args.target == "builtin" => Mode::Check,
+        (false, None) => Mode::Report,
+    };
+    let rules = args.golden_dir.join("redactions.yaml");
+    let redactions = match std::fs::read_to_string(&rules) {
+        Ok(text) => Redactions::parse(&text).map_err(|e| format!("{}: {e}", rules.display()))?,
+        Err(_) if mode == Mode::Off => Redactions { rules: Vec::new() },
+        Err(e) => {
+            return Err(format!(
+                "{}: {e} (or run with --golden off)",
+                rules.display()
+            ))
+        }
+    };
+    Ok(GoldenSettings {
+        dir: args.golden_dir.clone(),
+        redactions,
+        mode,
+        color: std::io::stdout().is_terminal(),
+    })
 }
 
 fn load_cases(args: &RunArgs) -> Result<Vec<Case>, String> {
@@ -198,16 +250,14 @@ async fn execute<T: Target + 'static>(
     let mut console = Console::new(args.verbose);
     let mut files = Files::new(settings);
     let mut consumers: [&mut dyn Consumer; 2] = [&mut console, &mut files];
-    let results = run(
-        target,
-        cases,
+    let plan = RunPlan {
         capabilities,
-        &expectations,
+        expectations,
         options,
-        args.jobs,
-        &mut consumers,
-    )
-    .await;
+        jobs: args.jobs,
+        golden: golden_settings(args)?,
+    };
+    let results = run(target, cases, &plan, &mut consumers).await;
     if let Some(first) = files.errors().first() {
         return Err(format!("writing reports: {first}"));
     }

@@ -13,6 +13,8 @@ pub mod target;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::golden::store::{compare, Mode, Outcome};
+use crate::golden::{snapshot, Redactions, SnapshotExchange};
 use crate::kmip::message::ProtocolVersion;
 use crate::kmip::{tags, Operation, QueryFunction, ResultStatus, Version};
 use crate::report::{CaseResult, Consumer, Event, Verdict};
@@ -21,6 +23,67 @@ use crate::ttlv::{decode, encode, Item, Value};
 use exec::{run_case, RunOptions};
 use expectations::Expectations;
 use target::Target;
+
+/// How a run treats golden snapshots.
+#[derive(Clone, Debug)]
+pub struct GoldenSettings {
+    pub dir: std::path::PathBuf,
+    pub redactions: Redactions,
+    pub mode: Mode,
+    pub color: bool,
+}
+
+/// Compares a passed case's exchanges with its golden snapshot, per the mode.
+fn apply_golden(result: &mut CaseResult, golden: &GoldenSettings) {
+    if golden.mode == Mode::Off
+        || !matches!(result.verdict, Verdict::Pass | Verdict::NonStrict)
+        || result.exchanges.is_empty()
+    {
+        return;
+    }
+    // Polling is mechanics: only the last poll of a run of polls goes in.
+    let exchanges: Vec<SnapshotExchange<'_>> = result
+        .exchanges
+        .iter()
+        .enumerate()
+        .filter(|(i, x)| {
+            !(x.step.ends_with("(poll)")
+                && result
+                    .exchanges
+                    .get(i + 1)
+                    .is_some_and(|n| n.step == x.step))
+        })
+        .map(|(_, x)| SnapshotExchange {
+            step: &x.step,
+            request: &x.request,
+            response: x.response.as_deref(),
+        })
+        .collect();
+    let text = snapshot(&result.id, &result.spec, &exchanges, &golden.redactions);
+    match compare(&golden.dir, &result.id, &text, golden.mode, golden.color) {
+        Ok(Outcome::Match) => {}
+        Ok(Outcome::Pending(path)) => note(
+            result,
+            &format!("golden snapshot pending review: {}", path.display()),
+        ),
+        Ok(Outcome::Mismatch(difference)) if golden.mode == Mode::Check => {
+            result.verdict = Verdict::Fail;
+            result.message = difference;
+        }
+        Ok(Outcome::Mismatch(difference)) => note(result, &format!("(report only) {difference}")),
+        Err(e) => {
+            result.verdict = Verdict::HarnessError;
+            result.message = format!("golden snapshot: {e}");
+        }
+    }
+}
+
+fn note(result: &mut CaseResult, text: &str) {
+    if !result.message.is_empty() {
+        result.message.push('\n');
+    }
+    result.message.push_str(text);
+}
 
 /// What the target claims (Discover Versions, Query).
 #[derive(Clone, Debug, Default)]
@@ -156,17 +219,33 @@ fn skipped(case: &Case, verdict: Verdict, message: String) -> CaseResult {
     }
 }
 
-/// Runs `cases` against `target` with up to `jobs` in parallel, feeding every
-/// consumer; returns the results in case order.
+/// Everything a run needs besides the target and the cases.
+#[derive(Clone, Debug)]
+pub struct RunPlan {
+    pub capabilities: Capabilities,
+    pub expectations: Expectations,
+    pub options: RunOptions,
+    /// Cases run in parallel, each on its own connection.
+    pub jobs: usize,
+    pub golden: GoldenSettings,
+}
+
+/// Runs `cases` against `target` with up to `plan.jobs` in parallel, feeding
+/// every consumer; returns the results in case order.
 pub async fn run<T: Target + 'static>(
     target: Arc<T>,
     cases: Vec<Case>,
-    capabilities: Capabilities,
-    expectations: &Expectations,
-    options: RunOptions,
-    jobs: usize,
+    plan: &RunPlan,
     consumers: &mut [&mut dyn Consumer],
 ) -> Vec<CaseResult> {
+    let RunPlan {
+        capabilities,
+        expectations,
+        options,
+        jobs,
+        golden,
+    } = plan;
+    let jobs = *jobs;
     let started = Instant::now();
     let emit = |consumers: &mut [&mut dyn Consumer], event: Event| {
         for consumer in consumers.iter_mut() {
@@ -195,7 +274,7 @@ pub async fn run<T: Target + 'static>(
             results.push((index, result));
             continue;
         }
-        if let Some(why) = not_applicable(&case, &capabilities) {
+        if let Some(why) = not_applicable(&case, capabilities) {
             let mut result = skipped(&case, Verdict::NotApplicable, why);
             result.expected = expected.filter(|e| e.verdict == Verdict::NotApplicable);
             emit(consumers, Event::CaseFinished(Box::new(result.clone())));
@@ -209,8 +288,10 @@ pub async fn run<T: Target + 'static>(
             .expect("semaphore never closes");
         let target = target.clone();
         let options = options.clone();
+        let golden = golden.clone();
         running.spawn(async move {
             let mut result = run_case(target.as_ref(), &case, &options).await;
+            apply_golden(&mut result, &golden);
             result.expected = expected;
             drop(permit);
             (index, result)
