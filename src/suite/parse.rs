@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_norway::Value as Yaml;
 
 use super::build::Builder;
@@ -22,7 +22,7 @@ pub struct SuiteError {
     pub message: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawSuite {
     suite: String,
@@ -32,7 +32,7 @@ struct RawSuite {
     cases: Vec<RawCase>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawCase {
     id: String,
@@ -47,7 +47,7 @@ struct RawCase {
     steps: Vec<RawStep>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawStep {
     #[serde(default)]
@@ -64,7 +64,7 @@ struct RawStep {
     expect: Option<RawExpect>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawRequest {
     operation: String,
@@ -76,7 +76,7 @@ struct RawRequest {
     id: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawBatch {
     #[serde(default)]
@@ -84,7 +84,7 @@ struct RawBatch {
     items: Vec<RawRequest>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawExpect {
     #[serde(default)]
@@ -107,7 +107,7 @@ struct RawExpect {
     if_synchronous: Option<String>,
 }
 
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize, Serialize, Clone)]
 #[serde(untagged)]
 enum OneOrMany {
     One(String),
@@ -139,6 +139,20 @@ fn case_line(text: &str, id: &str) -> usize {
                 .is_some_and(|rest| rest.trim().trim_matches(['"', '\'']) == id)
         })
         .map_or(1, |i| i + 1)
+}
+
+/// Re-serialises suite text in the schema's canonical layout (model → YAML),
+/// for tools that rewrite suite files; `parse_suite` of the result gives the
+/// same cases (locations aside).
+pub fn canonical_yaml(text: &str, path: &Path) -> Result<String, SuiteError> {
+    let raw: RawSuite = serde_norway::from_str(text).map_err(|e| SuiteError {
+        location: match e.location() {
+            Some(l) => format!("{}:{}:{}", path.display(), l.line(), l.column()),
+            None => path.display().to_string(),
+        },
+        message: e.to_string(),
+    })?;
+    serde_norway::to_string(&raw).map_err(|e| SuiteError { location: path.display().to_string(), message: e.to_string() })
 }
 
 /// Reads one suite file.
