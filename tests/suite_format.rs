@@ -7,8 +7,21 @@ use kmip_conform::suite::model::Case;
 use kmip_conform::suite::parse::{canonical_yaml, parse_suite, suite_files};
 
 fn essence(case: &Case) -> String {
-    let steps: Vec<String> = case.steps.iter().map(|s| format!("{} {:?} {:?}", s.name, s.action, s.expect)).collect();
-    format!("{} | {} | {} | {:?} | {} | {:?} | {}", case.id, case.title, case.spec, case.tags, case.version, case.needs, steps.join(" ; "))
+    let steps: Vec<String> = case
+        .steps
+        .iter()
+        .map(|s| format!("{} {:?} {:?}", s.name, s.action, s.expect))
+        .collect();
+    format!(
+        "{} | {} | {} | {:?} | {} | {:?} | {}",
+        case.id,
+        case.title,
+        case.spec,
+        case.tags,
+        case.version,
+        case.needs,
+        steps.join(" ; ")
+    )
 }
 
 #[test]
@@ -22,8 +35,17 @@ fn shipped_suites_parse_cite_their_spec_and_round_trip() {
         let text = std::fs::read_to_string(&file).unwrap();
         let suite = parse_suite(&text, &file).unwrap_or_else(|e| panic!("{e}"));
         for case in &suite.cases {
-            assert!(!case.spec.trim().is_empty(), "{} cites no spec clause", case.id);
-            assert!(case.spec.contains("KMIP") || case.spec.contains('-'), "{}: spec `{}` names no KMIP clause or test case", case.id, case.spec);
+            assert!(
+                !case.spec.trim().is_empty(),
+                "{} cites no spec clause",
+                case.id
+            );
+            assert!(
+                case.spec.contains("KMIP") || case.spec.contains('-'),
+                "{}: spec `{}` names no KMIP clause or test case",
+                case.id,
+                case.spec
+            );
             assert!(ids.insert(case.id.clone()), "duplicate case ID {}", case.id);
             assert!(case.location.line > 1, "{} has a location", case.id);
         }
@@ -39,10 +61,14 @@ fn shipped_suites_parse_cite_their_spec_and_round_trip() {
 #[test]
 fn semantic_errors_name_the_case_line_and_field() {
     let text = "suite: s\ntitle: t\ncases:\n  - id: one\n    title: t\n    spec: KMIP 1.2 §4\n    steps:\n      - request:\n          operation: Create\n          payload: {NoSuchTag: 1}\n";
-    let err = parse_suite(text, Path::new("x.yaml")).unwrap_err().to_string();
+    let err = parse_suite(text, Path::new("x.yaml"))
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("x.yaml:4:"), "{err}");
     assert!(err.contains("unknown tag name `NoSuchTag`"), "{err}");
     let text = "suite: s\ntitle: t\ncases:\n  - id: one\n    title: t\n    spec: KMIP\n    steps:\n      - request: {operation: Frobnicate}\n";
-    let err = parse_suite(text, Path::new("y.yaml")).unwrap_err().to_string();
+    let err = parse_suite(text, Path::new("y.yaml"))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("`Frobnicate` is not a Operation"), "{err}");
 }

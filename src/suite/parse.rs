@@ -152,7 +152,10 @@ pub fn canonical_yaml(text: &str, path: &Path) -> Result<String, SuiteError> {
         },
         message: e.to_string(),
     })?;
-    serde_norway::to_string(&raw).map_err(|e| SuiteError { location: path.display().to_string(), message: e.to_string() })
+    serde_norway::to_string(&raw).map_err(|e| SuiteError {
+        location: path.display().to_string(),
+        message: e.to_string(),
+    })
 }
 
 /// Reads one suite file.
