@@ -102,6 +102,7 @@ fn tls_settings(args: &BenchArgs) -> Result<Option<Arc<rustls::ClientConfig>>, S
     let settings = ClientTls {
         ca_pem: read(&ca)?,
         identity,
+        insecure: false,
     };
     client_config(&settings)
         .map(Some)

@@ -46,6 +46,9 @@ pub struct RunArgs {
     /// Plain TCP instead of TLS (debugging only).
     #[arg(long)]
     plaintext: bool,
+    /// Do not verify the target's certificate (testing only).
+    #[arg(long)]
+    insecure: bool,
     /// Suite files or directories (default: suites/).
     suites: Vec<PathBuf>,
     /// Only cases whose ID matches this glob (repeatable).
@@ -166,10 +169,18 @@ fn remote_target(args: &RunArgs) -> Result<TcpTarget, String> {
     } else {
         let read =
             |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
-        let ca = args
-            .ca
-            .as_ref()
-            .ok_or("--ca is required for a TLS target (or use --plaintext)")?;
+        if args.insecure {
+            eprintln!("WARNING: --insecure: the target's certificate is NOT verified");
+        }
+        let ca_pem = match (&args.ca, args.insecure) {
+            (Some(ca), _) => read(ca)?,
+            (None, true) => String::new(),
+            (None, false) => {
+                return Err(
+                    "--ca is required for a TLS target (or --insecure, or --plaintext)".into(),
+                )
+            }
+        };
         let identity = match (&args.cert, &args.key) {
             (Some(cert), Some(key)) => Some((read(cert)?, read(key)?)),
             (None, None) => None,
@@ -177,8 +188,9 @@ fn remote_target(args: &RunArgs) -> Result<TcpTarget, String> {
         };
         Some(
             TlsPair::new(&ClientTls {
-                ca_pem: read(ca)?,
+                ca_pem,
                 identity,
+                insecure: args.insecure,
             })
             .map_err(|e| e.to_string())?,
         )

@@ -307,13 +307,41 @@ pub fn check_item(
     Ok(())
 }
 
-/// Replaces `$name` placeholders with captured values; names the first unbound one.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The offset of `$NOW`, `$NOW+n` or `$NOW-n`, in seconds.
+fn now_offset(text: &str) -> Option<i64> {
+    let rest = text.strip_prefix("$NOW")?;
+    if rest.is_empty() {
+        return Some(0);
+    }
+    let (sign, digits) = rest.split_at(1);
+    let n: i64 = digits.parse().ok()?;
+    match sign {
+        "+" => Some(n),
+        "-" => Some(-n),
+        _ => None,
+    }
+}
+
+/// Replaces `$name` placeholders with captured values (and `$NOW±n` with the
+/// current time); names the first unbound one.
 pub fn bind(request: &mut Item, captures: &Captures) -> Result<(), String> {
     let mut unbound = None;
     request.walk_mut(&mut |item| {
         if let Value::Placeholder(p) = &item.value {
             match captures.get(p.text.trim_start_matches('$')) {
                 Some(value) => item.value = value.clone(),
+                // `$NOW`, `$NOW-3600`, `$NOW+60`: the transcripts' relative dates.
+                None if p.item_type == crate::ttlv::ItemType::DateTime
+                    && now_offset(&p.text).is_some() =>
+                {
+                    item.value = Value::DateTime(unix_now() + now_offset(&p.text).unwrap_or(0));
+                }
                 None => {
                     unbound.get_or_insert_with(|| {
                         format!(

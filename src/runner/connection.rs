@@ -45,15 +45,74 @@ pub struct ClientTls {
     pub ca_pem: String,
     /// Client certificate chain and PKCS#8 key; `None` connects without one.
     pub identity: Option<(String, String)>,
+    /// Accept any server certificate (`--insecure`): testing only.
+    pub insecure: bool,
+}
+
+/// A verifier that accepts any server certificate but still checks the
+/// handshake signatures, for `--insecure` runs against test servers.
+#[derive(Debug)]
+struct AcceptAnyServer(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AcceptAnyServer {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 /// A rustls client configuration: TLS 1.3 and 1.2 (AEAD suites), trusting `ca_pem`.
 pub fn client_config(settings: &ClientTls) -> Result<Arc<rustls::ClientConfig>, ConnectionError> {
     let err = |e: &dyn std::fmt::Display| ConnectionError::Settings(e.to_string());
-    let builder = rustls::ClientConfig::builder_with_provider(tls::provider())
+    let provider = tls::provider();
+    let versions = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| err(&e))?
-        .with_root_certificates(tls::roots(&settings.ca_pem).map_err(|e| err(&e))?);
+        .map_err(|e| err(&e))?;
+    let builder = if settings.insecure {
+        versions
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyServer(provider)))
+    } else {
+        versions.with_root_certificates(tls::roots(&settings.ca_pem).map_err(|e| err(&e))?)
+    };
     let config = match &settings.identity {
         Some((cert, key)) => builder
             .with_client_auth_cert(

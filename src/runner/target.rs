@@ -110,6 +110,7 @@ pub async fn builtin(
     let settings = ClientTls {
         ca_pem: pem.ca_cert,
         identity: Some((pem.client_cert, pem.client_key)),
+        insecure: false,
     };
     let tls = TlsPair::new(&settings).map_err(|e| e.to_string())?;
     let target = TcpTarget {

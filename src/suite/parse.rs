@@ -465,10 +465,15 @@ fn matcher_of(builder: &Builder, path: &str, yaml: &Yaml) -> Result<Matcher, Str
                     Some([min, max]) => Ok(Matcher::Range(min.as_i64().ok_or("range bounds are integers")?, max.as_i64().ok_or("range bounds are integers")?)),
                     _ => Err("range takes [min, max]".into()),
                 },
-                "now" => {
-                    let tolerance = value.as_i64().ok_or("now takes a tolerance in seconds")?;
-                    Ok(Matcher::Now { offset: 0, tolerance })
-                }
+                // `now: 300` is $NOW within ±300 s; `now: [-3600, 60]` is $NOW-3600 within ±60 s.
+                "now" => match value {
+                    Yaml::Number(n) => Ok(Matcher::Now { offset: 0, tolerance: n.as_i64().ok_or("now takes whole seconds")? }),
+                    Yaml::Sequence(pair) if pair.len() == 2 => Ok(Matcher::Now {
+                        offset: pair[0].as_i64().ok_or("now offsets are whole seconds")?,
+                        tolerance: pair[1].as_i64().ok_or("now tolerances are whole seconds")?,
+                    }),
+                    _ => Err("now takes a tolerance, or [offset, tolerance], in seconds".into()),
+                },
                 "count" => match value {
                     Yaml::Number(n) => {
                         let n = n.as_u64().ok_or("count is a whole number")? as usize;
