@@ -34,7 +34,7 @@ pub fn diff(expected: &str, actual: &str) -> Option<Vec<Line>> {
             out.push(Line::Same(a[i].to_owned()));
             i += 1;
             j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] > lcs[i + 1][j]) {
             out.push(Line::Added(b[j].to_owned()));
             j += 1;
         } else {

@@ -479,6 +479,18 @@ pub async fn run_case<T: Target>(target: &T, case: &Case, options: &RunOptions) 
             format!("the case did not finish within {:?}", options.case_timeout),
         ),
     };
+    let exchanges = run.exchanges;
+    result_for(case, verdict, message, started.elapsed(), exchanges)
+}
+
+/// A case's result record.
+pub fn result_for(
+    case: &Case,
+    verdict: Verdict,
+    message: String,
+    duration: Duration,
+    exchanges: Vec<Exchange>,
+) -> CaseResult {
     CaseResult {
         id: case.id.clone(),
         title: case.title.clone(),
@@ -488,8 +500,8 @@ pub async fn run_case<T: Target>(target: &T, case: &Case, options: &RunOptions) 
         version: case.version.to_string(),
         verdict,
         message,
-        duration: started.elapsed(),
-        exchanges: run.exchanges,
+        duration,
+        exchanges,
         expected: None,
     }
 }

@@ -204,19 +204,13 @@ pub fn not_applicable(case: &Case, capabilities: &Capabilities) -> Option<String
 }
 
 fn skipped(case: &Case, verdict: Verdict, message: String) -> CaseResult {
-    CaseResult {
-        id: case.id.clone(),
-        title: case.title.clone(),
-        suite: case.suite.clone(),
-        spec: case.spec.clone(),
-        location: case.location.to_string(),
-        version: case.version.to_string(),
+    exec::result_for(
+        case,
         verdict,
         message,
-        duration: std::time::Duration::ZERO,
-        exchanges: Vec::new(),
-        expected: None,
-    }
+        std::time::Duration::ZERO,
+        Vec::new(),
+    )
 }
 
 /// Everything a run needs besides the target and the cases.

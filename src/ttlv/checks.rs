@@ -39,8 +39,8 @@ pub(crate) fn text(raw: &RawItem<'_>, utf8_ok: bool) -> Option<Located> {
     (!utf8_ok).then_some((FindingKind::TextNotUtf8, raw.value_offset()))
 }
 
-/// Length of the canonical (minimal, multiple-of-eight) form of a Big Integer.
-pub fn minimal_big_integer_len(bytes: &[u8]) -> usize {
+/// How many leading bytes of a two's-complement number only repeat its sign.
+pub(crate) fn redundant_sign_bytes(bytes: &[u8]) -> usize {
     let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
     let fill = if negative { 0xFF } else { 0x00 };
     let mut start = 0;
@@ -50,5 +50,10 @@ pub fn minimal_big_integer_len(bytes: &[u8]) -> usize {
     {
         start += 1;
     }
-    ((bytes.len() - start).max(1) + 7) & !7
+    start
+}
+
+/// Length of the canonical (minimal, multiple-of-eight) form of a Big Integer.
+pub fn minimal_big_integer_len(bytes: &[u8]) -> usize {
+    ((bytes.len() - redundant_sign_bytes(bytes)).max(1) + 7) & !7
 }

@@ -149,15 +149,7 @@ impl Value {
 pub fn canonical_big_integer(bytes: &[u8]) -> Vec<u8> {
     let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
     let fill = if negative { 0xFF } else { 0x00 };
-    // Drop redundant sign bytes while the next byte keeps the same sign bit.
-    let mut start = 0;
-    while start + 1 < bytes.len()
-        && bytes[start] == fill
-        && (bytes[start + 1] & 0x80 != 0) == negative
-    {
-        start += 1;
-    }
-    let significant = &bytes[start..];
+    let significant = &bytes[super::checks::redundant_sign_bytes(bytes)..];
     let total = super::tag::padded_len(significant.len().max(1));
     let mut out = vec![fill; total - significant.len()];
     out.extend_from_slice(significant);
