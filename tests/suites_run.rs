@@ -249,3 +249,42 @@ fn snapshots_are_never_written_on_ci() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("never writes snapshots on CI"));
     assert!(!reports.join("golden").exists());
 }
+
+/// A target that accepts connections and drops them at once: every case fails
+/// (closing instead of answering), the run exits non-zero, and the reports
+/// still hold every case.
+#[test]
+fn reports_are_complete_when_the_target_dies() {
+    let reports = scratch("dead-target");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            drop(stream);
+        }
+    });
+    let target = format!("127.0.0.1:{port}");
+    let (code, output) = kmip_conform(
+        &[
+            "--target",
+            &target,
+            "--plaintext",
+            "--no-prescan",
+            "--case",
+            "kmip-1.4/lifecycle/*",
+            "--step-timeout",
+            "2",
+        ],
+        &reports,
+    );
+    assert_eq!(code, 1, "{output}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(reports.join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["finished"], true);
+    let cases = json["cases"].as_array().unwrap();
+    assert!(!cases.is_empty());
+    assert!(cases.iter().all(|c| c["verdict"] != "PASS"), "{json}");
+    let junit = std::fs::read_to_string(reports.join("junit.xml")).unwrap();
+    assert_eq!(junit.matches("<testcase").count(), cases.len());
+}
