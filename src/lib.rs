@@ -5,6 +5,8 @@
 //! OASIS tables, and [`cli`] wires them to the `kmip-conform` command.
 
 pub mod cli;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod golden;
 pub mod kmip;
 pub mod report;

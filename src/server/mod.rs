@@ -53,6 +53,17 @@ pub async fn run(
     transport::serve(listener, Arc::new(Shared::new(config)), shutdown).await
 }
 
+/// Serves one already-established stream (any `AsyncRead + AsyncWrite`, e.g.
+/// an in-memory duplex) as `identity`, until the peer closes or a timeout.
+pub async fn serve_stream<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    stream: S,
+    shared: &Shared,
+    identity: Identity,
+) {
+    let peer = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    transport::session(stream, peer, identity, shared).await;
+}
+
 /// Answers one request message (full TTLV bytes) as `identity`, without I/O.
 pub fn respond(shared: &Shared, identity: &Identity, request: &[u8]) -> (Vec<u8>, Outcome) {
     process::respond(shared, identity, request)

@@ -99,7 +99,7 @@ fn log(shared: &Shared, peer: SocketAddr, who: &str, what: &str) {
 
 /// Reads messages and answers them until the peer closes, a timeout, or an
 /// unframeable message.
-async fn session<S: AsyncRead + AsyncWrite + Unpin>(
+pub(crate) async fn session<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     peer: SocketAddr,
     identity: Identity,
