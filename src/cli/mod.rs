@@ -4,10 +4,12 @@
 //! 2 usage, input or harness errors.
 
 mod bench;
+mod fuzz;
 mod inspect;
 mod review;
 mod run;
 mod serve;
+mod target_args;
 
 use std::process::ExitCode;
 
@@ -47,6 +49,8 @@ enum Command {
     Update(run::RunArgs),
     /// Show pending golden snapshots; --accept promotes them, --reject discards them.
     Review(review::ReviewArgs),
+    /// Mutational fuzzing of a live KMIP server (only servers you own).
+    Fuzz(fuzz::FuzzArgs),
 }
 
 /// Runs the command line and maps the outcome to an exit code.
@@ -62,6 +66,7 @@ pub fn main() -> ExitCode {
             run::run_main(&args)
         }
         Some(Command::Review(args)) => review::run(&args),
+        Some(Command::Fuzz(args)) => fuzz::run(&args),
     };
     ExitCode::from(code)
 }

@@ -16,10 +16,9 @@ use crate::kmip::Version;
 use crate::report::console::Console;
 use crate::report::files::Files;
 use crate::report::{Consumer, ReportSettings, Verdict};
-use crate::runner::connection::ClientTls;
 use crate::runner::exec::RunOptions;
 use crate::runner::expectations::{glob_match, Expectations};
-use crate::runner::target::{builtin, Target, TcpTarget, TlsPair};
+use crate::runner::target::{builtin, Target, TcpTarget};
 use crate::runner::{prescan, run, Capabilities, GoldenSettings, RunPlan};
 use crate::suite::model::Case;
 use crate::suite::parse::{read_suite, suite_files};
@@ -163,48 +162,16 @@ fn load_cases(args: &RunArgs) -> Result<Vec<Case>, String> {
 }
 
 fn remote_target(args: &RunArgs) -> Result<TcpTarget, String> {
-    let tls = if args.plaintext {
-        eprintln!("WARNING: --plaintext: talking to the target without TLS");
-        None
-    } else {
-        let read =
-            |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
-        if args.insecure {
-            eprintln!("WARNING: --insecure: the target's certificate is NOT verified");
-        }
-        let ca_pem = match (&args.ca, args.insecure) {
-            (Some(ca), _) => read(ca)?,
-            (None, true) => String::new(),
-            (None, false) => {
-                return Err(
-                    "--ca is required for a TLS target (or --insecure, or --plaintext)".into(),
-                )
-            }
-        };
-        let identity = match (&args.cert, &args.key) {
-            (Some(cert), Some(key)) => Some((read(cert)?, read(key)?)),
-            (None, None) => None,
-            _ => return Err("--cert and --key go together".into()),
-        };
-        Some(
-            TlsPair::new(&ClientTls {
-                ca_pem,
-                identity,
-                insecure: args.insecure,
-            })
-            .map_err(|e| e.to_string())?,
-        )
-    };
-    Ok(TcpTarget {
+    super::target_args::TargetArgs {
         address: args.target.clone(),
-        label: format!(
-            "{} ({})",
-            args.target,
-            if tls.is_some() { "TLS" } else { "plaintext" }
-        ),
-        tls,
+        ca: args.ca.clone(),
+        cert: args.cert.clone(),
+        key: args.key.clone(),
         server_name: args.server_name.clone(),
-    })
+        plaintext: args.plaintext,
+        insecure: args.insecure,
+    }
+    .build()
 }
 
 /// The command that reruns one case of this run.

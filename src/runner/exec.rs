@@ -52,6 +52,20 @@ fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// The target ended the connection (an orderly close or a reset): its doing,
+/// not the harness's.
+fn closed_by_peer(error: &ConnectionError) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+    match error {
+        ConnectionError::Closed => true,
+        ConnectionError::Io(e) => matches!(
+            e.kind(),
+            ConnectionReset | BrokenPipe | ConnectionAborted | UnexpectedEof
+        ),
+        _ => false,
+    }
+}
+
 fn harness(message: impl Into<String>) -> Stop {
     Stop::Verdict(Verdict::HarnessError, message.into())
 }
@@ -156,9 +170,9 @@ impl<T: Target> CaseRun<'_, T> {
         let bytes = encode(&message).map_err(|e| harness(e.to_string()))?;
         let response = match self.exchange(&step.name, bytes).await? {
             Ok(r) => r,
-            Err(ConnectionError::Closed) => {
+            Err(e) if closed_by_peer(&e) => {
                 return Err(fail(format!(
-                    "{}: the target closed the connection instead of answering",
+                    "{}: the target closed the connection instead of answering ({e})",
                     step.name
                 )))
             }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod connection;
 pub mod exec;
 pub mod expectations;
+pub mod netfuzz;
 pub mod target;
 
 use std::sync::Arc;

@@ -119,13 +119,26 @@ pub(crate) async fn session<S: AsyncRead + AsyncWrite + Unpin>(
             return;
         }
         let declared = declared_item_len(&header).unwrap_or(u64::MAX);
-        if declared > config.max_message_size as u64 {
-            // Never allocate what a hostile header declares; answer, then close
-            // (the rest of the frame is not read, so the stream cannot be re-framed).
-            let why = format!(
+        let length = u32::from_be_bytes([header[4], header[5], header[6], header[7]]);
+        // A request is a Structure whose length is a multiple of eight (KMIP 1.2
+        // §9.1.1.3); anything else cannot be framed, so refuse it at once rather
+        // than wait for bytes that will never come.
+        let unframeable = if header[3] != 0x01 || length % 8 != 0 {
+            Some(format!(
+                "the message header declares item type 0x{:02X} and length {length}: a request is a Structure of a multiple of 8 bytes",
+                header[3]
+            ))
+        } else if declared > config.max_message_size as u64 {
+            Some(format!(
                 "message declares {declared} bytes; this server accepts at most {}",
                 config.max_message_size
-            );
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = unframeable {
+            // Never allocate what a hostile header declares; answer, then close
+            // (the rest of the frame is not read, so the stream cannot be re-framed).
             log(shared, peer, identity.name(), &why);
             let _ = stream.write_all(&reject(shared, &header, why)).await;
             let _ = stream.shutdown().await;
