@@ -116,12 +116,13 @@ fn execute(args: &FuzzArgs) -> Result<bool, String> {
         .map(|(m, n)| format!("{m} {n}"))
         .collect();
     println!(
-        "{} mutated requests in {:.0} s ({:.0}/s): {} answered, {} closed; findings: {} crash, {} hang, {} protocol violation (in {})",
+        "{} mutated requests in {:.0} s ({:.0}/s): {} answered, {} closed, {} malformed ones accepted (lenient); findings: {} crash, {} hang, {} protocol violation (in {})",
         stats.sent,
         started.elapsed().as_secs_f64(),
         stats.sent as f64 / started.elapsed().as_secs_f64().max(0.001),
         stats.answered,
         stats.closed,
+        stats.lenient,
         stats.crashes,
         stats.hangs,
         stats.violations,

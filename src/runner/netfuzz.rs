@@ -22,7 +22,7 @@ use super::target::Target;
 use crate::kmip::{tags, Operation, QueryFunction, ResultStatus, Version};
 use crate::suite::model::{Action, Case};
 use crate::ttlv::render::hex;
-use crate::ttlv::{decode, decode_strict, encode, Item, Reader, Value, HEADER_LEN};
+use crate::ttlv::{decode, encode, validate, Item, Reader, Value, HEADER_LEN};
 
 /// A small, seedable PRNG (xorshift64*), so a run is reproducible from its seed.
 pub struct Rng(u64);
@@ -224,7 +224,44 @@ pub struct FuzzStats {
     pub crashes: u64,
     pub hangs: u64,
     pub violations: u64,
+    /// Malformed requests the target answered with Success.
+    pub lenient: u64,
     pub per_mutation: [u64; 8],
+}
+
+/// Why an answer breaks the protocol: it does not decode, is not a Response
+/// Message, or has a batch item without Result Status.
+fn protocol_violation(response: &[u8]) -> Option<String> {
+    let decoded = match decode(response) {
+        Ok(d) => d,
+        Err(e) => return Some(format!("the response does not decode: {e}")),
+    };
+    if decoded.item.tag != tags::RESPONSE_MESSAGE {
+        return Some("the answer is not a Response Message".into());
+    }
+    if decoded
+        .item
+        .children_with(tags::BATCH_ITEM)
+        .any(|i| i.child(tags::RESULT_STATUS).is_none())
+    {
+        return Some("a response batch item has no Result Status".into());
+    }
+    None
+}
+
+fn answered_success(response: &[u8]) -> bool {
+    decode(response).is_ok_and(|d| {
+        d.item.children_with(tags::BATCH_ITEM).any(|i| {
+            i.child(tags::RESULT_STATUS).map(|s| &s.value)
+                == Some(&Value::Enumeration(ResultStatus::SUCCESS.0))
+        })
+    })
+}
+
+/// Valid TTLV with no strictness finding. Nesting is not limited here (that is
+/// a decoder's own limit, not a KMIP rule) beyond what the mutations produce.
+fn strictly_valid(bytes: &[u8]) -> bool {
+    validate(bytes, 2048).is_ok_and(|v| v.findings == 0)
 }
 
 fn liveness_query() -> Vec<u8> {
@@ -326,24 +363,7 @@ pub async fn fuzz<T: Target>(
         match result {
             Ok(response) => {
                 stats.answered += 1;
-                let malformed_input = decode_strict(&mutated).is_err();
-                let violation = match decode(&response) {
-                    Err(e) => Some(format!("the response does not decode: {e}")),
-                    Ok(d)
-                        if malformed_input
-                            && d.item.children_with(tags::BATCH_ITEM).any(|i| {
-                                i.child(tags::RESULT_STATUS).map(|s| &s.value)
-                                    == Some(&Value::Enumeration(ResultStatus::SUCCESS.0))
-                            }) =>
-                    {
-                        Some(
-                            "a message our strict decoder rejects was answered with Success"
-                                .to_owned(),
-                        )
-                    }
-                    Ok(_) => None,
-                };
-                if let Some(why) = violation {
+                if let Some(why) = protocol_violation(&response) {
                     stats.violations += 1;
                     save(
                         &options.findings_dir,
@@ -354,6 +374,22 @@ pub async fn fuzz<T: Target>(
                         &options.target_args,
                     )
                     .map_err(|e| e.to_string())?;
+                } else if answered_success(&response) && !strictly_valid(&mutated) {
+                    // Accepting a malformed message is lenient, not a broken answer:
+                    // counted, and a few samples kept.
+                    stats.lenient += 1;
+                    if stats.lenient <= 10 {
+                        let why = "a message that is not valid TTLV (KMIP 1.2 §9.1) was answered with Success";
+                        save(
+                            &options.findings_dir,
+                            "lenient",
+                            stats.lenient,
+                            &mutated,
+                            why,
+                            &options.target_args,
+                        )
+                        .map_err(|e| e.to_string())?;
+                    }
                 }
             }
             Err(ConnectionError::Timeout(wait)) => {
