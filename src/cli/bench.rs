@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
+use crate::kmip::message::request_message;
 use crate::kmip::{
     tags, CryptographicAlgorithm, ObjectType, Operation, QueryFunction, ResultStatus, Version,
 };
@@ -110,38 +111,15 @@ fn tls_settings(args: &BenchArgs) -> Result<Option<Arc<rustls::ClientConfig>>, S
 }
 
 fn request(version: Version, operation: Operation, payload: Vec<Item>) -> Vec<u8> {
-    let message = Item::structure(
-        tags::REQUEST_MESSAGE,
+    let item = Item::structure(
+        tags::BATCH_ITEM,
         vec![
-            Item::structure(
-                tags::REQUEST_HEADER,
-                vec![
-                    Item::structure(
-                        tags::PROTOCOL_VERSION,
-                        vec![
-                            Item::new(
-                                tags::PROTOCOL_VERSION_MAJOR,
-                                Value::Integer(i32::from(version.major)),
-                            ),
-                            Item::new(
-                                tags::PROTOCOL_VERSION_MINOR,
-                                Value::Integer(i32::from(version.minor)),
-                            ),
-                        ],
-                    ),
-                    Item::new(tags::BATCH_COUNT, Value::Integer(1)),
-                ],
-            ),
-            Item::structure(
-                tags::BATCH_ITEM,
-                vec![
-                    Item::new(tags::OPERATION, Value::Enumeration(operation.0)),
-                    Item::structure(tags::REQUEST_PAYLOAD, payload),
-                ],
-            ),
+            Item::new(tags::OPERATION, Value::Enumeration(operation.0)),
+            Item::structure(tags::REQUEST_PAYLOAD, payload),
         ],
     );
-    encode(&message).expect("bench requests have no placeholders")
+    encode(&request_message(version, Vec::new(), vec![item]))
+        .expect("bench requests have no placeholders")
 }
 
 fn create_payload(version: Version) -> Vec<Item> {

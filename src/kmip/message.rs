@@ -24,6 +24,19 @@ impl ProtocolVersion {
     }
 }
 
+impl ProtocolVersion {
+    /// The Protocol Version structure (KMIP 1.2 §6.1).
+    pub fn to_item(self) -> Item {
+        Item::structure(
+            tags::PROTOCOL_VERSION,
+            vec![
+                Item::new(tags::PROTOCOL_VERSION_MAJOR, Value::Integer(self.major)),
+                Item::new(tags::PROTOCOL_VERSION_MINOR, Value::Integer(self.minor)),
+            ],
+        )
+    }
+}
+
 impl From<Version> for ProtocolVersion {
     fn from(v: Version) -> Self {
         ProtocolVersion {
@@ -333,21 +346,23 @@ pub struct ResponseHeader {
     pub server_correlation_value: Option<String>,
 }
 
+/// Builds a Request Message tree: Protocol Version, then `extra_header`
+/// fields, then Batch Count (the number of `items`), then the batch items.
+pub fn request_message(version: Version, extra_header: Vec<Item>, items: Vec<Item>) -> Item {
+    let mut header = vec![ProtocolVersion::from(version).to_item()];
+    header.extend(extra_header);
+    header.push(Item::new(
+        tags::BATCH_COUNT,
+        Value::Integer(i32::try_from(items.len()).unwrap_or(i32::MAX)),
+    ));
+    let mut children = vec![Item::structure(tags::REQUEST_HEADER, header)];
+    children.extend(items);
+    Item::structure(tags::REQUEST_MESSAGE, children)
+}
+
 /// Builds a Response Message tree.
 pub fn response_message(header: &ResponseHeader, items: &[ResponseBatchItem]) -> Item {
-    let version = Item::structure(
-        tags::PROTOCOL_VERSION,
-        vec![
-            Item::new(
-                tags::PROTOCOL_VERSION_MAJOR,
-                Value::Integer(header.protocol_version.major),
-            ),
-            Item::new(
-                tags::PROTOCOL_VERSION_MINOR,
-                Value::Integer(header.protocol_version.minor),
-            ),
-        ],
-    );
+    let version = header.protocol_version.to_item();
     let mut head = vec![
         version,
         Item::new(tags::TIME_STAMP, Value::DateTime(header.time_stamp)),

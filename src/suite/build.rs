@@ -9,6 +9,7 @@
 
 use serde_norway::Value as Yaml;
 
+use crate::kmip::message::ProtocolVersion;
 use crate::kmip::{dictionary, tags, AsynchronousIndicator, KmipNames, Version};
 use crate::ttlv::render::parse_value_text;
 use crate::ttlv::{Item, ItemType, Names, Tag, Value, ValueContext};
@@ -241,22 +242,7 @@ impl Builder {
     pub fn header(&self, extra: &Yaml, batch_count: usize) -> Result<Item, String> {
         let mut header = self.structure(tags::REQUEST_HEADER, extra)?;
         if let Value::Structure(children) = &mut header.value {
-            children.insert(
-                0,
-                Item::structure(
-                    tags::PROTOCOL_VERSION,
-                    vec![
-                        Item::new(
-                            tags::PROTOCOL_VERSION_MAJOR,
-                            Value::Integer(i32::from(self.version.major)),
-                        ),
-                        Item::new(
-                            tags::PROTOCOL_VERSION_MINOR,
-                            Value::Integer(i32::from(self.version.minor)),
-                        ),
-                    ],
-                ),
-            );
+            children.insert(0, ProtocolVersion::from(self.version).to_item());
             if !children.iter().any(|c| c.tag == tags::BATCH_COUNT) {
                 children.push(Item::new(
                     tags::BATCH_COUNT,

@@ -175,27 +175,7 @@ pub fn response_version(response: &Item) -> Version {
 
 /// A request message with the given header extras and batch items.
 pub fn request(version: Version, extra_header: Vec<Item>, items: Vec<Item>) -> Item {
-    let mut header = vec![Item::structure(
-        tags::PROTOCOL_VERSION,
-        vec![
-            Item::new(
-                tags::PROTOCOL_VERSION_MAJOR,
-                Value::Integer(i32::from(version.major)),
-            ),
-            Item::new(
-                tags::PROTOCOL_VERSION_MINOR,
-                Value::Integer(i32::from(version.minor)),
-            ),
-        ],
-    )];
-    header.extend(extra_header);
-    header.push(Item::new(
-        tags::BATCH_COUNT,
-        Value::Integer(items.len() as i32),
-    ));
-    let mut children = vec![Item::structure(tags::REQUEST_HEADER, header)];
-    children.extend(items);
-    Item::structure(tags::REQUEST_MESSAGE, children)
+    kmip_conform::kmip::message::request_message(version, extra_header, items)
 }
 
 /// A batch item; `id` sets the Unique Batch Item ID.

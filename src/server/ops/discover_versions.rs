@@ -6,16 +6,6 @@ use crate::kmip::message::ProtocolVersion;
 use crate::kmip::{tags, ResultReason};
 use crate::ttlv::{Item, Value};
 
-fn version_item(v: ProtocolVersion) -> Item {
-    Item::structure(
-        tags::PROTOCOL_VERSION,
-        vec![
-            Item::new(tags::PROTOCOL_VERSION_MAJOR, Value::Integer(v.major)),
-            Item::new(tags::PROTOCOL_VERSION_MINOR, Value::Integer(v.minor)),
-        ],
-    )
-}
-
 fn read_version(item: &Item) -> Result<ProtocolVersion, OpError> {
     let part = |tag| match item.child(tag).map(|p| &p.value) {
         Some(Value::Integer(v)) => Ok(*v),
@@ -42,7 +32,7 @@ pub fn discover_versions(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResul
         .map(|&v| ProtocolVersion::from(v));
     let both: Vec<Item> = ours
         .filter(|v| client.is_empty() || client.contains(v))
-        .map(version_item)
+        .map(ProtocolVersion::to_item)
         .collect();
     Ok(response_payload(both))
 }
