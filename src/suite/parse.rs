@@ -141,17 +141,23 @@ fn case_line(text: &str, id: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-/// Re-serialises suite text in the schema's canonical layout (model → YAML),
-/// for tools that rewrite suite files; `parse_suite` of the result gives the
-/// same cases (locations aside).
-pub fn canonical_yaml(text: &str, path: &Path) -> Result<String, SuiteError> {
-    let raw: RawSuite = serde_norway::from_str(text).map_err(|e| SuiteError {
+/// Deserialises suite text into the raw schema; a YAML or schema error is
+/// located at file:line:column.
+fn read_raw(text: &str, path: &Path) -> Result<RawSuite, SuiteError> {
+    serde_norway::from_str(text).map_err(|e| SuiteError {
         location: match e.location() {
             Some(l) => format!("{}:{}:{}", path.display(), l.line(), l.column()),
             None => path.display().to_string(),
         },
         message: e.to_string(),
-    })?;
+    })
+}
+
+/// Re-serialises suite text in the schema's canonical layout (model → YAML),
+/// for tools that rewrite suite files; `parse_suite` of the result gives the
+/// same cases (locations aside).
+pub fn canonical_yaml(text: &str, path: &Path) -> Result<String, SuiteError> {
+    let raw = read_raw(text, path)?;
     serde_norway::to_string(&raw).map_err(|e| SuiteError {
         location: path.display().to_string(),
         message: e.to_string(),
@@ -169,13 +175,7 @@ pub fn read_suite(path: &Path) -> Result<Suite, SuiteError> {
 
 /// Parses suite text (`path` is only for locations).
 pub fn parse_suite(text: &str, path: &Path) -> Result<Suite, SuiteError> {
-    let raw: RawSuite = serde_norway::from_str(text).map_err(|e| SuiteError {
-        location: match e.location() {
-            Some(l) => format!("{}:{}:{}", path.display(), l.line(), l.column()),
-            None => path.display().to_string(),
-        },
-        message: e.to_string(),
-    })?;
+    let raw = read_raw(text, path)?;
     let mut cases = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for raw_case in &raw.cases {
