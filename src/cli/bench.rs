@@ -9,12 +9,13 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 
+use super::target_args::TargetArgs;
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::kmip::message::request_message;
 use crate::kmip::{
     tags, CryptographicAlgorithm, ObjectType, Operation, QueryFunction, ResultStatus, Version,
 };
-use crate::runner::connection::{client_config, ClientTls, Connection};
+use crate::runner::target::{Target, TcpTarget};
 use crate::ttlv::{decode, encode, Item, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -26,24 +27,12 @@ pub enum BenchOp {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// The server, host:port.
-    #[arg(long)]
-    target: String,
-    /// A PKI directory (ca.crt, client.crt, client.key), as `serve --pki-dir` writes.
+    #[command(flatten)]
+    target: TargetArgs,
+    /// A PKI directory (ca.crt, client.crt, client.key), as `serve --pki-dir`
+    /// writes; fills in whichever of --ca, --cert and --key are not given.
     #[arg(long)]
     pki_dir: Option<PathBuf>,
-    #[arg(long)]
-    ca: Option<PathBuf>,
-    #[arg(long)]
-    cert: Option<PathBuf>,
-    #[arg(long)]
-    key: Option<PathBuf>,
-    /// Name to check the server certificate against.
-    #[arg(long, default_value = "localhost")]
-    server_name: String,
-    /// Plain TCP instead of TLS.
-    #[arg(long)]
-    plaintext: bool,
     #[arg(long, value_enum, default_value_t = BenchOp::Get)]
     op: BenchOp,
     /// Persistent connections, each with one request in flight.
@@ -79,35 +68,15 @@ pub fn run(args: &BenchArgs) -> u8 {
     }
 }
 
-fn read(path: &PathBuf) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn tls_settings(args: &BenchArgs) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
-    if args.plaintext {
-        return Ok(None);
+/// The target, with --pki-dir's files standing in for missing TLS flags.
+fn tcp_target(args: &BenchArgs) -> Result<TcpTarget, String> {
+    let mut flags = args.target.clone();
+    if let Some(dir) = &args.pki_dir {
+        flags.ca = flags.ca.or_else(|| Some(dir.join("ca.crt")));
+        flags.cert = flags.cert.or_else(|| Some(dir.join("client.crt")));
+        flags.key = flags.key.or_else(|| Some(dir.join("client.key")));
     }
-    let pick = |explicit: &Option<PathBuf>, file: &str| -> Option<PathBuf> {
-        explicit
-            .clone()
-            .or_else(|| args.pki_dir.as_ref().map(|d| d.join(file)))
-    };
-    let ca = pick(&args.ca, "ca.crt").ok_or("give --pki-dir or --ca (or --plaintext)")?;
-    let identity = match (
-        pick(&args.cert, "client.crt"),
-        pick(&args.key, "client.key"),
-    ) {
-        (Some(cert), Some(key)) => Some((read(&cert)?, read(&key)?)),
-        _ => None,
-    };
-    let settings = ClientTls {
-        ca_pem: read(&ca)?,
-        identity,
-        insecure: false,
-    };
-    client_config(&settings)
-        .map(Some)
-        .map_err(|e| e.to_string())
+    flags.build()
 }
 
 fn request(version: Version, operation: Operation, payload: Vec<Item>) -> Vec<u8> {
@@ -180,13 +149,8 @@ fn outcome(response: &[u8]) -> Option<(ResultStatus, Option<String>)> {
 }
 
 async fn bench(args: &BenchArgs) -> Result<(), String> {
-    let tls = tls_settings(args)?;
-    let connect = || {
-        Connection::connect(
-            &args.target,
-            tls.clone().map(|c| (c, args.server_name.as_str())),
-        )
-    };
+    let target = tcp_target(args)?;
+    let connect = || target.connect(false);
     let version = args.protocol;
     let message = match args.op {
         BenchOp::Create => request(version, Operation::CREATE, create_payload(version)),
