@@ -18,6 +18,7 @@ mod process;
 mod store;
 pub mod tls;
 mod transport;
+mod usage;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};

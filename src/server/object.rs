@@ -36,6 +36,19 @@ pub struct ManagedObject {
     pub material: Option<Item>,
     /// Creation order, for Locate.
     pub sequence: u64,
+    /// Server bookkeeping that is not an attribute.
+    pub bookkeeping: Bookkeeping,
+}
+
+/// What the server tracks about an object besides its attributes.
+#[derive(Clone, Debug, Default)]
+pub struct Bookkeeping {
+    /// Archived (KMIP 1.2 §4.22): off-line storage; most operations answer Object Archived.
+    pub archived: bool,
+    /// Leases granted by Obtain Lease: (client, expiry as POSIX seconds).
+    pub leases: Vec<(Identity, i64)>,
+    /// Usage granted by Get Usage Allocation and not yet used: (client, count).
+    pub usage_allocations: Vec<(Identity, i64)>,
 }
 
 /// Attributes that may have several instances (KMIP 1.2 §3, "Multiple instances permitted").
@@ -82,6 +95,40 @@ pub fn read_only(key: &AttrKey) -> bool {
 }
 
 impl ManagedObject {
+    /// A new object with a fresh Unique Identifier and empty bookkeeping.
+    pub fn new(
+        owner: Identity,
+        object_type: ObjectType,
+        state: State,
+        attributes: Vec<Attribute>,
+        material: Option<Item>,
+        sequence: u64,
+    ) -> ManagedObject {
+        ManagedObject {
+            uid: super::store::new_uid(),
+            owner,
+            object_type,
+            state,
+            attributes,
+            material,
+            sequence,
+            bookkeeping: Bookkeeping::default(),
+        }
+    }
+
+    /// The first instance of a tagged attribute.
+    pub fn attribute(&self, tag: Tag) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .find(|a| a.key == AttrKey::Tag(tag))
+            .map(|a| &a.value)
+    }
+
+    /// Removes every instance of a tagged attribute.
+    pub fn remove(&mut self, tag: Tag) {
+        self.attributes.retain(|a| a.key != AttrKey::Tag(tag));
+    }
+
     /// Every instance of an attribute, in order.
     pub fn instances<'a>(&'a self, key: &'a AttrKey) -> impl Iterator<Item = &'a Attribute> + 'a {
         self.attributes.iter().filter(move |a| &a.key == key)

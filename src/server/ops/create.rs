@@ -9,7 +9,7 @@ use crate::kmip::{
 };
 use crate::server::attributes;
 use crate::server::object::{read_only, AttrKey, Attribute, ManagedObject};
-use crate::server::store::{new_uid, random_bytes};
+use crate::server::store::random_bytes;
 use crate::ttlv::{Item, Value};
 
 /// Checks an algorithm/length pair and returns the key length in bytes.
@@ -243,15 +243,14 @@ pub fn create(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         key: AttrKey::Tag(tags::DIGEST),
         value: digest_of(&material, KeyFormatType::RAW),
     });
-    let object = ManagedObject {
-        uid: new_uid(),
-        owner: ctx.identity.clone(),
+    let object = ManagedObject::new(
+        ctx.identity.clone(),
         object_type,
-        state: State::PRE_ACTIVE,
-        attributes: attrs,
-        material: Some(symmetric_key(algorithm, bits, &material)),
-        sequence: ctx.txn.next_sequence(),
-    };
+        State::PRE_ACTIVE,
+        attrs,
+        Some(symmetric_key(algorithm, bits, &material)),
+        ctx.txn.next_sequence(),
+    );
     let uid = object.uid.clone();
     ctx.txn.put(object);
     *ctx.id_placeholder = Some(uid.clone());

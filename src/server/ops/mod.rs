@@ -1,15 +1,29 @@
 //! Operations: one file each (or one per family), all with the same shape —
 //! `fn(&mut OpContext, payload) -> Result<response payload, OpError>`.
 
+mod archive;
+mod asymmetric;
 mod attribute_edit;
+mod attribute_v2;
+mod certify;
+mod check;
+mod constraints;
 mod create;
+mod crypto;
+mod derive_key;
 mod discover_versions;
 mod get;
 mod get_attributes;
+mod key_pair;
+mod lease;
 mod lifecycle;
 mod locate;
+mod ping;
 mod query;
 mod register;
+mod rekey;
+mod sign;
+mod validate;
 
 use super::config::ServerConfig;
 use super::identity::Identity;
@@ -92,11 +106,44 @@ pub fn execute(
         Operation::DESTROY => lifecycle::destroy(ctx, payload),
         Operation::QUERY => query::query(ctx, payload),
         Operation::DISCOVER_VERSIONS => discover_versions::discover_versions(ctx, payload),
+        Operation::CREATE_KEY_PAIR => key_pair::create_key_pair(ctx, payload),
+        Operation::RE_KEY_KEY_PAIR => key_pair::rekey_key_pair(ctx, payload),
+        Operation::RE_KEY => rekey::rekey(ctx, payload),
+        Operation::DERIVE_KEY => derive_key::derive_key(ctx, payload),
+        Operation::CERTIFY => certify::certify(ctx, payload),
+        Operation::RE_CERTIFY => certify::recertify(ctx, payload),
+        Operation::VALIDATE => validate::validate(ctx, payload),
+        Operation::CHECK => check::check(ctx, payload),
+        Operation::OBTAIN_LEASE => lease::obtain_lease(ctx, payload),
+        Operation::GET_USAGE_ALLOCATION => lease::get_usage_allocation(ctx, payload),
+        Operation::ARCHIVE => archive::archive(ctx, payload),
+        Operation::RECOVER => archive::recover(ctx, payload),
+        Operation::ENCRYPT => crypto::encrypt(ctx, payload),
+        Operation::DECRYPT => crypto::decrypt(ctx, payload),
+        Operation::SIGN => sign::sign(ctx, payload),
+        Operation::SIGNATURE_VERIFY => sign::signature_verify(ctx, payload),
+        Operation::MAC => crypto::mac(ctx, payload),
+        Operation::MAC_VERIFY => crypto::mac_verify(ctx, payload),
+        Operation::RNG_RETRIEVE => crypto::rng_retrieve(ctx, payload),
+        Operation::RNG_SEED => crypto::rng_seed(ctx, payload),
+        Operation::HASH => crypto::hash(ctx, payload),
+        Operation::SET_ATTRIBUTE => attribute_v2::set_attribute(ctx, payload),
+        Operation::ADJUST_ATTRIBUTE => attribute_v2::adjust_attribute(ctx, payload),
+        Operation::GET_CONSTRAINTS => constraints::get_constraints(ctx, payload),
+        Operation::PING => ping::ping(ctx, payload),
         other => Err(OpError::new(
             ResultReason::OPERATION_NOT_SUPPORTED,
             format!("{other:?} is not implemented by the reference server"),
         )),
     }
+}
+
+/// The answer of an operation whose implementation is still to come.
+pub fn not_yet(operation: Operation) -> OpResult {
+    Err(OpError::new(
+        ResultReason::OPERATION_NOT_SUPPORTED,
+        format!("{operation:?} is not implemented by the reference server yet"),
+    ))
 }
 
 /// A Response Payload structure.
@@ -128,8 +175,21 @@ impl OpContext<'_, '_> {
         }
     }
 
-    /// The object, if it exists and belongs to this client.
+    /// The object, if it exists, belongs to this client and is not archived
+    /// (KMIP 1.2 §11: operations on an archived object answer Object Archived).
     pub fn owned(&self, uid: &str) -> Result<&ManagedObject, OpError> {
+        let object = self.owned_even_archived(uid)?;
+        if object.bookkeeping.archived {
+            return Err(OpError::new(
+                ResultReason::OBJECT_ARCHIVED,
+                format!("object {uid} is archived; Recover it first"),
+            ));
+        }
+        Ok(object)
+    }
+
+    /// The object, if it exists and belongs to this client, archived or not.
+    pub fn owned_even_archived(&self, uid: &str) -> Result<&ManagedObject, OpError> {
         let object = self.txn.get(uid).ok_or_else(|| {
             OpError::new(
                 self.not_found(),

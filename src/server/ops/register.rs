@@ -1,11 +1,11 @@
 //! Register (KMIP 1.2 §4.3, 2.1 §6.1.41): store an object the client supplies.
-//! Symmetric Key, Secret Data, Opaque Object and (1.x) Template.
+//! Every object type: Certificate, Symmetric/Public/Private/Split Key, Secret
+//! Data, Opaque Object, Template (1.x) and PGP Key (1.2+).
 
 use super::create::{check_unique_names, client_attributes, digest_of, server_attributes};
 use super::{response_payload, uid_item, OpContext, OpError, OpResult};
 use crate::kmip::{tags, KeyFormatType, ObjectType, ResultReason, State};
 use crate::server::object::{AttrKey, Attribute, ManagedObject};
-use crate::server::store::new_uid;
 use crate::ttlv::{Item, Tag, Value};
 
 /// The object structure tag for each registrable object type.
@@ -15,6 +15,11 @@ fn object_tag(object_type: ObjectType) -> Option<Tag> {
         ObjectType::SECRET_DATA => tags::SECRET_DATA,
         ObjectType::OPAQUE_OBJECT => tags::OPAQUE_OBJECT,
         ObjectType::TEMPLATE => tags::TEMPLATE,
+        ObjectType::CERTIFICATE => tags::CERTIFICATE,
+        ObjectType::PUBLIC_KEY => tags::PUBLIC_KEY,
+        ObjectType::PRIVATE_KEY => tags::PRIVATE_KEY,
+        ObjectType::SPLIT_KEY => tags::SPLIT_KEY,
+        ObjectType::PGP_KEY => tags::PGP_KEY,
         _ => return None,
     })
 }
@@ -107,15 +112,14 @@ pub fn register(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     }
     check_unique_names(ctx, &attrs)?;
     attrs.extend(server_attributes(ctx));
-    let managed = ManagedObject {
-        uid: new_uid(),
-        owner: ctx.identity.clone(),
+    let managed = ManagedObject::new(
+        ctx.identity.clone(),
         object_type,
-        state: State::PRE_ACTIVE,
-        attributes: attrs,
-        material: Some(object.clone()),
-        sequence: ctx.txn.next_sequence(),
-    };
+        State::PRE_ACTIVE,
+        attrs,
+        Some(object.clone()),
+        ctx.txn.next_sequence(),
+    );
     let uid = managed.uid.clone();
     ctx.txn.put(managed);
     *ctx.id_placeholder = Some(uid.clone());

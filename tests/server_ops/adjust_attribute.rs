@@ -1,0 +1,4 @@
+//! adjust_attribute: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

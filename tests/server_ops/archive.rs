@@ -1,0 +1,4 @@
+//! archive: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

@@ -1,0 +1,4 @@
+//! certify: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

@@ -1,0 +1,4 @@
+//! check: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

@@ -1,0 +1,4 @@
+//! decrypt: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

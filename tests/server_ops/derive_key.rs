@@ -1,0 +1,4 @@
+//! derive_key: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

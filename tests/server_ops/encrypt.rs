@@ -1,0 +1,4 @@
+//! encrypt: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

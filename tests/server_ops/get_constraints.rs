@@ -1,0 +1,4 @@
+//! get_constraints: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

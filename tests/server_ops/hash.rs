@@ -1,0 +1,4 @@
+//! hash: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

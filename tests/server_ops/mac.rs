@@ -1,0 +1,4 @@
+//! mac: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

@@ -1,0 +1,4 @@
+//! oasis_known_answers: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

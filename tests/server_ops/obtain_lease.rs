@@ -1,0 +1,4 @@
+//! obtain_lease: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

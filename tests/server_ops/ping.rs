@@ -1,0 +1,4 @@
+//! ping: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

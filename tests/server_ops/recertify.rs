@@ -1,0 +1,4 @@
+//! recertify: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

@@ -1,0 +1,4 @@
+//! recover: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

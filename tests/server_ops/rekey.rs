@@ -1,0 +1,4 @@
+//! rekey: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

@@ -1,0 +1,4 @@
+//! rekey_key_pair: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

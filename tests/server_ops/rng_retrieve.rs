@@ -1,0 +1,4 @@
+//! rng_retrieve: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

@@ -1,0 +1,4 @@
+//! rng_seed: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

@@ -1,0 +1,4 @@
+//! set_attribute: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

@@ -1,0 +1,4 @@
+//! sign: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

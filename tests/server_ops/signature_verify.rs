@@ -1,0 +1,4 @@
+//! signature_verify: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;

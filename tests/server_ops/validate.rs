@@ -1,0 +1,4 @@
+//! validate: tests to come.
+
+#[allow(unused_imports)]
+use super::support::*;
