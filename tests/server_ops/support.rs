@@ -5,6 +5,7 @@ use super::common::kmip_client::*;
 use kmip_conform::kmip::{tags, Operation, ResultReason, ResultStatus, Version};
 use kmip_conform::ttlv::{Item, Tag, Value};
 
+#[allow(unused_imports)]
 pub use super::common::kmip_client::{start, Cert, Client};
 
 /// A Unique Identifier request field.
@@ -124,13 +125,14 @@ pub async fn attribute(
             .child(tag)
             .map(|a| a.value.clone());
     }
-    payload
+    let value = payload
         .children_with(tags::ATTRIBUTE)
         .find(|a| {
             a.child(tags::ATTRIBUTE_NAME).map(|n| &n.value) == Some(&Value::TextString(name.into()))
         })
         .and_then(|a| a.child(tags::ATTRIBUTE_VALUE))
-        .map(|v| v.value.clone())
+        .map(|v| v.value.clone());
+    value
 }
 
 /// Creates an AES key (Encrypt|Decrypt mask) and returns its Unique Identifier.
