@@ -10,6 +10,7 @@ mod attributes;
 mod batch;
 pub mod config;
 mod identity;
+mod keys;
 mod object;
 mod ops;
 mod pending;
