@@ -219,30 +219,7 @@ pub fn requested_keys(payload: &Item, version: Version) -> Result<Option<Vec<Att
                 }
             }
         } else if item.tag == tags::ATTRIBUTE_REFERENCE && version.is_2x() {
-            match &item.value {
-                Value::Enumeration(tag) => keys.push(AttrKey::Tag(Tag(*tag))),
-                Value::Structure(_) => {
-                    let vendor = item.child(tags::VENDOR_IDENTIFICATION);
-                    let name = item.child(tags::ATTRIBUTE_NAME);
-                    match (vendor.map(|v| &v.value), name.map(|n| &n.value)) {
-                        (Some(Value::TextString(v)), Some(Value::TextString(n))) => {
-                            keys.push(AttrKey::Custom(format!("{v}-{n}")))
-                        }
-                        _ => {
-                            return Err(OpError::new(
-                                ResultReason::INVALID_MESSAGE,
-                                "malformed Attribute Reference",
-                            ))
-                        }
-                    }
-                }
-                _ => {
-                    return Err(OpError::new(
-                        ResultReason::INVALID_MESSAGE,
-                        "malformed Attribute Reference",
-                    ))
-                }
-            }
+            keys.push(key_from_reference(item)?);
         }
     }
     Ok((!keys.is_empty()).then_some(keys))
@@ -268,5 +245,30 @@ pub fn key_to_wire(key: &AttrKey, version: Version) -> Item {
                 ],
             )
         }
+    }
+}
+
+/// The attribute a 2.x Attribute Reference names: a tag (Enumeration) or a
+/// vendor attribute (Vendor Identification + Attribute Name).
+pub fn key_from_reference(item: &Item) -> Result<AttrKey, OpError> {
+    let malformed = || {
+        OpError::new(
+            ResultReason::INVALID_MESSAGE,
+            "malformed Attribute Reference",
+        )
+    };
+    match &item.value {
+        Value::Enumeration(tag) => Ok(AttrKey::Tag(Tag(*tag))),
+        Value::Structure(_) => {
+            let vendor = item.child(tags::VENDOR_IDENTIFICATION);
+            let name = item.child(tags::ATTRIBUTE_NAME);
+            match (vendor.map(|v| &v.value), name.map(|n| &n.value)) {
+                (Some(Value::TextString(v)), Some(Value::TextString(n))) => {
+                    Ok(AttrKey::Custom(format!("{v}-{n}")))
+                }
+                _ => Err(malformed()),
+            }
+        }
+        _ => Err(malformed()),
     }
 }

@@ -108,8 +108,9 @@ pub fn set_usage_count(object: &mut ManagedObject, total: i64, count: i64, unit:
 }
 
 /// Charges one use of `object` on `data_len` bytes against its Usage Limits
-/// (KMIP 1.2 §3.21): refuses when the remaining count is too small, else
-/// stores the object back with the count reduced. Objects without limits pass.
+/// (KMIP 1.2 §3.21, §4.18): units this client reserved with Get Usage
+/// Allocation are spent first, then the object's remaining count; refuses
+/// when both together are too small. Objects without limits pass.
 pub fn consume(
     ctx: &mut OpContext<'_, '_>,
     object: &ManagedObject,
@@ -123,15 +124,24 @@ pub fn consume(
     } else {
         1
     };
-    if cost > count {
+    let reserved = object
+        .bookkeeping
+        .usage_allocations
+        .iter()
+        .find(|(who, _)| who == ctx.identity)
+        .map_or(0, |(_, n)| *n);
+    let from_reserved = cost.min(reserved);
+    let from_count = cost - from_reserved;
+    if from_count > count {
         return Err(OpError::new(
             ctx.by_version(
                 ResultReason::PERMISSION_DENIED,
                 ResultReason::USAGE_LIMIT_EXCEEDED,
             ),
             format!(
-                "object {} has {count} {} of its Usage Limits left; this use needs {cost}",
+                "object {} has {} {} of its Usage Limits left for this client; this use needs {cost}",
                 object.uid,
+                count.saturating_add(reserved),
                 if unit == UsageLimitsUnit::BYTE {
                     "bytes"
                 } else {
@@ -141,7 +151,18 @@ pub fn consume(
         ));
     }
     let mut updated = object.clone();
-    set_usage_count(&mut updated, total, count - cost, unit);
+    if from_reserved > 0 {
+        for (who, held) in &mut updated.bookkeeping.usage_allocations {
+            if who == ctx.identity {
+                *held -= from_reserved;
+            }
+        }
+        updated
+            .bookkeeping
+            .usage_allocations
+            .retain(|(_, held)| *held > 0);
+    }
+    set_usage_count(&mut updated, total, count - from_count, unit);
     ctx.txn.put(updated);
     Ok(())
 }

@@ -13,7 +13,11 @@ use crate::ttlv::{Item, Value};
 /// The reason for an attempt to change a read-only attribute.
 /// (1.x: Permission Denied; in 2.x Add Attribute lists Read Only Attribute,
 /// Modify and Delete list Attribute Read Only.)
-fn refuse_read_only(ctx: &OpContext<'_, '_>, key: &AttrKey, adding: bool) -> Result<(), OpError> {
+pub(super) fn refuse_read_only(
+    ctx: &OpContext<'_, '_>,
+    key: &AttrKey,
+    adding: bool,
+) -> Result<(), OpError> {
     if read_only(key) {
         let v2 = if adding {
             ResultReason::READ_ONLY_ATTRIBUTE
@@ -32,12 +36,12 @@ fn refuse_read_only(ctx: &OpContext<'_, '_>, key: &AttrKey, adding: bool) -> Res
 }
 
 /// The object to change, owned by this client, and its uid.
-fn target(ctx: &OpContext<'_, '_>, payload: &Item) -> Result<ManagedObject, OpError> {
+pub(super) fn target(ctx: &OpContext<'_, '_>, payload: &Item) -> Result<ManagedObject, OpError> {
     let uid = ctx.target_uid(payload)?;
     Ok(ctx.owned(&uid)?.clone())
 }
 
-fn touched(ctx: &mut OpContext<'_, '_>, mut object: ManagedObject) {
+pub(super) fn touched(ctx: &mut OpContext<'_, '_>, mut object: ManagedObject) {
     object.set(tags::LAST_CHANGE_DATE, Value::DateTime(ctx.now));
     ctx.txn.put(object);
 }
@@ -51,7 +55,7 @@ fn answer(ctx: &OpContext<'_, '_>, uid: &str, attribute: Option<(&Attribute, usi
     Ok(response_payload(fields))
 }
 
-fn single_child<'a>(
+pub(super) fn single_child<'a>(
     payload: &'a Item,
     tag: crate::ttlv::Tag,
     what: &str,

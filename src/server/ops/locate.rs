@@ -33,6 +33,8 @@ fn stored_in(object: &ManagedObject, mask: u32) -> bool {
         object.state == State::DESTROYED || object.state == State::DESTROYED_COMPROMISED;
     if destroyed {
         mask & DESTROYED_STORAGE != 0
+    } else if object.bookkeeping.archived {
+        mask & StorageStatusMask::ARCHIVAL_STORAGE.0 != 0
     } else {
         mask & StorageStatusMask::ON_LINE_STORAGE.0 != 0
     }

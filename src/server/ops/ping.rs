@@ -1,9 +1,8 @@
-//! Ping (KMIP 2.1 §6.1.35).
+//! Ping (KMIP 2.1 §6.1.36): an empty request answered by an empty payload.
 
-use super::{not_yet, OpContext, OpResult};
-use crate::kmip::Operation;
+use super::{response_payload, OpContext, OpResult};
 use crate::ttlv::Item;
 
 pub fn ping(_ctx: &mut OpContext<'_, '_>, _payload: &Item) -> OpResult {
-    not_yet(Operation::PING)
+    Ok(response_payload(Vec::new()))
 }
