@@ -1,4 +1,16 @@
-//! ping: tests to come.
+//! Ping (KMIP 2.1 §6.1.36): an empty payload back; unknown before 2.1.
 
-#[allow(unused_imports)]
 use super::support::*;
+use kmip_conform::kmip::{Operation, ResultReason, Version};
+
+#[tokio::test]
+async fn ping_answers_an_empty_payload() {
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let answer = ok(&mut client, Version::V2_1, Operation::PING, vec![]).await;
+    assert!(answer.children().is_empty(), "{answer:?}");
+    for version in [Version::V1_4, Version::V2_0] {
+        let reason = fails(&mut client, version, Operation::PING, vec![]).await;
+        assert_eq!(reason, ResultReason::OPERATION_NOT_SUPPORTED);
+    }
+}

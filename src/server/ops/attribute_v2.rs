@@ -8,7 +8,7 @@ use super::{response_payload, uid_item, OpContext, OpError, OpResult};
 use crate::kmip::{tags, AdjustmentType, ResultReason};
 use crate::server::attributes::{self, from_2x, key_from_reference};
 use crate::server::object::{AttrKey, Attribute};
-use crate::ttlv::{Item, Value};
+use crate::ttlv::{Item, ItemType, Value};
 
 fn multi_valued(key: &AttrKey) -> OpError {
     OpError::new(
@@ -119,6 +119,31 @@ fn adjust(current: &Value, how: AdjustmentType, by: Option<&Value>) -> Result<Va
     })
 }
 
+/// The starting value of a missing attribute: 0 of its numeric type, or false.
+fn zero_of(tag: crate::ttlv::Tag) -> Result<Value, OpError> {
+    let item_type = crate::kmip::dictionary::tag(tag.0)
+        .and_then(|d| d.item_types.first().copied())
+        .ok_or_else(|| {
+            OpError::new(
+                ResultReason::UNSUPPORTED_ATTRIBUTE,
+                format!("{tag:?} is not a known attribute"),
+            )
+        })?;
+    Ok(match item_type {
+        ItemType::Integer => Value::Integer(0),
+        ItemType::LongInteger => Value::LongInteger(0),
+        ItemType::Interval => Value::Interval(0),
+        ItemType::DateTime => Value::DateTime(0),
+        ItemType::Boolean => Value::Boolean(false),
+        other => {
+            return Err(OpError::new(
+                ResultReason::INVALID_DATA_TYPE,
+                format!("a {other} attribute cannot be adjusted"),
+            ))
+        }
+    })
+}
+
 pub fn adjust_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let mut object = target(ctx, payload)?;
     let reference = payload.child(tags::ATTRIBUTE_REFERENCE).ok_or_else(|| {
@@ -142,13 +167,10 @@ pub fn adjust_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
     let by = payload.child(tags::ADJUSTMENT_VALUE).map(|v| &v.value);
     match object.instances(&key).count() {
         0 => {
-            // No instance: the previous value is 0 (or false) of the adjustment's type.
-            let zero = match by {
-                Some(Value::LongInteger(_)) => Value::LongInteger(0),
-                Some(Value::Interval(_)) => Value::Interval(0),
-                Some(Value::DateTime(_)) => Value::DateTime(0),
-                Some(Value::Boolean(_)) => Value::Boolean(false),
-                _ => Value::Integer(0),
+            // No instance: the previous value is 0 (or false) of the attribute's type.
+            let zero = match &key {
+                AttrKey::Tag(tag) => zero_of(*tag)?,
+                AttrKey::Custom(_) => Value::Integer(0),
             };
             let value = adjust(&zero, how, by)?;
             object.attributes.push(Attribute {

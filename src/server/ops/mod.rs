@@ -81,6 +81,16 @@ pub const IMPLEMENTED: &[Operation] = &[
     Operation::CANCEL,
     Operation::POLL,
     Operation::DISCOVER_VERSIONS,
+    Operation::RE_KEY,
+    Operation::CHECK,
+    Operation::OBTAIN_LEASE,
+    Operation::GET_USAGE_ALLOCATION,
+    Operation::ARCHIVE,
+    Operation::RECOVER,
+    Operation::SET_ATTRIBUTE,
+    Operation::ADJUST_ATTRIBUTE,
+    Operation::GET_CONSTRAINTS,
+    Operation::PING,
 ];
 
 /// Runs one operation (Poll and Cancel are handled by the batch layer).
