@@ -192,16 +192,16 @@ async fn unimplemented_operations_answer_operation_not_supported() {
     let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
     let check = client
         .call(&request(
-            Version::V1_2,
+            Version::V2_1,
             vec![],
-            vec![op(Operation::CHECK, None, vec![])],
+            vec![op(Operation::CREATE_SPLIT_KEY, None, vec![])],
         ))
         .await;
     assert_eq!(
         reason(items(&check)[0]),
         Some(ResultReason::OPERATION_NOT_SUPPORTED)
     );
-    let query = client.call(&query_all(Version::V1_2, None)).await;
+    let query = client.call(&query_all(Version::V2_1, None)).await;
     let listed: Vec<Value> = items(&query)[0]
         .child(tags::RESPONSE_PAYLOAD)
         .unwrap()
@@ -209,7 +209,7 @@ async fn unimplemented_operations_answer_operation_not_supported() {
         .map(|o| o.value.clone())
         .collect();
     assert!(
-        !listed.contains(&Value::Enumeration(Operation::CHECK.0)),
+        !listed.contains(&Value::Enumeration(Operation::CREATE_SPLIT_KEY.0)),
         "Query lists only what is implemented"
     );
     assert!(listed.contains(&Value::Enumeration(Operation::LOCATE.0)));
