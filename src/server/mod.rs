@@ -17,6 +17,7 @@ mod pending;
 pub mod pki;
 mod process;
 mod store;
+pub mod support;
 pub mod tls;
 mod transport;
 mod usage;

@@ -154,7 +154,38 @@ pub fn checked_response(bytes: &[u8]) -> Item {
         undefined.is_empty(),
         "response uses what KMIP {version} does not define: {undefined:?}"
     );
+    assert_reasons_allowed(&response, version);
     response
+}
+
+/// Every failed batch item carries a Result Reason that the version's error
+/// table lists for its operation (KMIP 1.2 §11, KMIP 2.1 per-operation tables).
+fn assert_reasons_allowed(response: &Item, version: Version) {
+    for item in response.children_with(tags::BATCH_ITEM) {
+        let (Some(Value::Enumeration(operation)), Some(ResultReason(code))) = (
+            item.child(tags::OPERATION).map(|o| &o.value),
+            reason(item),
+        ) else {
+            continue;
+        };
+        let operation = Operation(*operation);
+        if status(item) != ResultStatus::OPERATION_FAILED {
+            continue;
+        }
+        // KMIP 2.1 §11 defines Object Archived as "the object SHALL be recovered
+        // from the archive before performing the operation", but the
+        // per-operation tables list it only for Archive and Adjust Attribute.
+        if version.is_2x() && ResultReason(code) == ResultReason::OBJECT_ARCHIVED {
+            continue;
+        }
+        if let Some(allowed) = kmip_conform::kmip::errors::allowed_reasons(operation, version) {
+            assert!(
+                allowed.contains(&ResultReason(code)),
+                "{operation:?} failed on KMIP {version} with {:?}, which its error table does not list (allowed: {allowed:?})",
+                ResultReason(code)
+            );
+        }
+    }
 }
 
 pub fn response_version(response: &Item) -> Version {

@@ -1,16 +1,9 @@
 //! Query (KMIP 1.2 §4.25, 2.1 §6.1.37): what this server supports, per version.
 
 use super::{response_payload, OpContext, OpError, OpResult, IMPLEMENTED};
+use crate::server::support::OBJECT_TYPES;
 use crate::kmip::{tags, ObjectType, Operation, QueryFunction, ResultReason};
 use crate::ttlv::{Item, Value};
-
-/// The object types this server stores.
-pub const OBJECT_TYPES: &[ObjectType] = &[
-    ObjectType::SYMMETRIC_KEY,
-    ObjectType::TEMPLATE,
-    ObjectType::SECRET_DATA,
-    ObjectType::OPAQUE_OBJECT,
-];
 
 /// The text this server identifies itself with.
 pub const VENDOR_IDENTIFICATION: &str = "kmip-conform reference server";
