@@ -162,10 +162,9 @@ pub fn checked_response(bytes: &[u8]) -> Item {
 /// table lists for its operation (KMIP 1.2 §11, KMIP 2.1 per-operation tables).
 fn assert_reasons_allowed(response: &Item, version: Version) {
     for item in response.children_with(tags::BATCH_ITEM) {
-        let (Some(Value::Enumeration(operation)), Some(ResultReason(code))) = (
-            item.child(tags::OPERATION).map(|o| &o.value),
-            reason(item),
-        ) else {
+        let (Some(Value::Enumeration(operation)), Some(ResultReason(code))) =
+            (item.child(tags::OPERATION).map(|o| &o.value), reason(item))
+        else {
             continue;
         };
         let operation = Operation(*operation);

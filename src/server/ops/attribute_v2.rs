@@ -145,7 +145,11 @@ fn zero_of(tag: crate::ttlv::Tag) -> Result<Value, OpError> {
 }
 
 pub fn adjust_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
-    let mut object = target(ctx, payload)?;
+    // KMIP 2.1 §6.1.3.1 lists Item Not Found (not Object Not Found) for Adjust Attribute.
+    let mut object = target(ctx, payload).map_err(|e| match e.reason {
+        ResultReason::OBJECT_NOT_FOUND => OpError::new(ResultReason::ITEM_NOT_FOUND, e.message),
+        _ => e,
+    })?;
     let reference = payload.child(tags::ATTRIBUTE_REFERENCE).ok_or_else(|| {
         OpError::new(
             ResultReason::INVALID_MESSAGE,

@@ -1,8 +1,8 @@
 //! Query (KMIP 1.2 §4.25, 2.1 §6.1.37): what this server supports, per version.
 
 use super::{response_payload, OpContext, OpError, OpResult, IMPLEMENTED};
-use crate::server::support::OBJECT_TYPES;
 use crate::kmip::{tags, ObjectType, Operation, QueryFunction, ResultReason};
+use crate::server::support::OBJECT_TYPES;
 use crate::ttlv::{Item, Value};
 
 /// The text this server identifies itself with.
