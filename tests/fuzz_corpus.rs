@@ -59,3 +59,36 @@ fn tree_targets_replay_their_seeds() {
         assert!(built > 0, "{target}: no seed builds a tree");
     }
 }
+
+/// The decoder/validator cross-check of `ttlv_decode` on every committed seed
+/// of every target, and on every truncation and single-byte corruption of the
+/// TTLV seeds: the two walks must agree on all of them.
+#[test]
+fn decode_and_validate_agree_on_seeds_and_their_damage() {
+    let mut checked = 0usize;
+    for target in [
+        "ttlv_decode",
+        "ttlv_roundtrip",
+        "message_parse",
+        "server_connection",
+        "suite_yaml",
+        "ttlv_structured",
+        "xml_json_roundtrip",
+    ] {
+        for (_, data) in seeds(target) {
+            fuzzing::ttlv_decode(&data);
+            checked += 1;
+            if !["ttlv_decode", "ttlv_roundtrip", "message_parse"].contains(&target) {
+                continue;
+            }
+            for end in 0..data.len().min(512) {
+                fuzzing::ttlv_decode(&data[..end]);
+                let mut damaged = data.clone();
+                damaged[end] ^= 0xA5;
+                fuzzing::ttlv_decode(&damaged);
+                checked += 2;
+            }
+        }
+    }
+    assert!(checked > 1_000, "only {checked} inputs checked");
+}
