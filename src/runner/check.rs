@@ -32,13 +32,19 @@ fn enum_of(item: &Item, tag: crate::ttlv::Tag) -> Option<u32> {
     }
 }
 
-/// The items a path designates within `payload`.
+/// The items a path designates within `payload`. `@Attribute` starts at an
+/// attribute's values (either version's form); `@Link/LinkType` descends into them.
 pub fn resolve<'a>(payload: &'a Item, path: &str) -> Vec<&'a Item> {
-    if let Some(attribute) = path.strip_prefix('@') {
-        return attribute_values(payload, attribute);
-    }
-    let mut current = vec![payload];
-    for step in path.split('/').filter(|s| !s.is_empty()) {
+    let (mut current, rest) = match path.strip_prefix('@') {
+        Some(attribute_path) => {
+            let (attribute, rest) = attribute_path
+                .split_once('/')
+                .unwrap_or((attribute_path, ""));
+            (attribute_values(payload, attribute), rest)
+        }
+        None => (vec![payload], path),
+    };
+    for step in rest.split('/').filter(|s| !s.is_empty()) {
         let (tag_name, index) = match step.split_once('[') {
             Some((t, rest)) => (t, rest.trim_end_matches(']').parse::<usize>().ok()),
             None => (step, None),
