@@ -11,7 +11,12 @@ its underlying KMIPProxy for Discover Versions, Query and Get, which the pie
 client lacks or wraps without the unique identifier) with the given KMIP
 protocol version, and runs in order: discover_versions, query, create (AES-256,
 Encrypt|Decrypt, a unique Name), get, get_attributes, get_attribute_list,
-locate (by that Name), activate, revoke (cessation of operation), destroy.
+locate (by that Name), activate, encrypt_decrypt (AES-256-CBC, PKCS5),
+mac (HMAC-SHA256), key_pair (Create Key Pair RSA-2048), sign_verify
+(RSA PKCS#1 v1.5 SHA-256), revoke (cessation of operation), destroy.
+Cryptographic results are checked independently with the `cryptography`
+package: the ciphertext is decrypted locally with the key from Get, the MAC
+recomputed, the signature verified with the public key from Get.
 Each step checks a property of the answer and prints `PASS step detail`,
 `FAIL step reason` or `SKIP step reason`; --json adds a summary line.
 --trace FILE writes every request and response as `step req|resp HEX` lines.
@@ -46,8 +51,9 @@ VERSIONS = {
     "1.4": enums.KMIPVersion.KMIP_1_4, "2.0": enums.KMIPVersion.KMIP_2_0,
 }
 # Operations our steps use that are not in every version (KMIP 1.0 lacks
-# Discover Versions, added in 1.1).
-FIRST_VERSION = {"discover_versions": (1, 1)}
+# Discover Versions, added in 1.1; the cryptographic services came in 1.2).
+FIRST_VERSION = {"discover_versions": (1, 1), "encrypt_decrypt": (1, 2),
+                 "mac": (1, 2), "sign_verify": (1, 2)}
 USAGE = [enums.CryptographicUsageMask.ENCRYPT,
          enums.CryptographicUsageMask.DECRYPT]
 
@@ -225,6 +231,83 @@ class Interop:
               "State after activate: %s" % st)
         return "State ACTIVE"
 
+    def step_encrypt_decrypt(self):
+        from cryptography.hazmat.primitives import padding
+        from cryptography.hazmat.primitives.ciphers import (
+            Cipher, algorithms, modes)
+        params = {"cryptographic_algorithm": enums.CryptographicAlgorithm.AES,
+                  "block_cipher_mode": enums.BlockCipherMode.CBC,
+                  "padding_method": enums.PaddingMethod.PKCS5}
+        plain = b"kmip-conform interop: encrypt me"
+        iv = os.urandom(16)
+        data, _ = self.client.encrypt(plain, uid=self.uid,
+                                      cryptographic_parameters=params,
+                                      iv_counter_nonce=iv)
+        key = self.client.get(self.uid).value
+        d = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+        unpad = padding.PKCS7(128).unpadder()
+        local = unpad.update(d.update(data) + d.finalize()) + unpad.finalize()
+        check(local == plain, "local AES-CBC decryption gives %r" % local)
+        back = self.client.decrypt(data, uid=self.uid,
+                                   cryptographic_parameters=params,
+                                   iv_counter_nonce=iv)
+        check(back == plain, "server decryption gives %r" % back)
+        return "%d-byte ciphertext, decrypted locally and by the server" % len(data)
+
+    def step_mac(self):
+        import hashlib
+        import hmac
+        alg = enums.CryptographicAlgorithm.HMAC_SHA256
+        uid = self.client.create(alg, 256, cryptographic_usage_mask=[
+            enums.CryptographicUsageMask.MAC_GENERATE,
+            enums.CryptographicUsageMask.MAC_VERIFY])
+        self.client.activate(uid)
+        data = b"kmip-conform interop: MAC me"
+        _, mac = self.client.mac(data, uid=uid, algorithm=alg)
+        key = self.client.get(uid).value
+        want = hmac.new(key, data, hashlib.sha256).digest()
+        check(mac == want, "MAC %s, HMAC-SHA256 of the key gives %s"
+              % (bytes(mac).hex(), want.hex()))
+        return "HMAC-SHA256 matches a local computation"
+
+    def step_key_pair(self):
+        m = enums.CryptographicUsageMask
+        pub, priv = self.client.create_key_pair(
+            enums.CryptographicAlgorithm.RSA, 2048,
+            public_usage_mask=[m.VERIFY], private_usage_mask=[m.SIGN])
+        check(pub and priv and pub != priv, "uids %r %r" % (pub, priv))
+        self.key_pair = (pub, priv)
+        return "public %s private %s" % (pub, priv)
+
+    def step_sign_verify(self):
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding
+        if not getattr(self, "key_pair", None):
+            raise Skip("needs the key pair from key_pair")
+        pub, priv = self.key_pair
+        self.client.activate(pub)
+        self.client.activate(priv)
+        params = {"cryptographic_algorithm": enums.CryptographicAlgorithm.RSA,
+                  "padding_method": enums.PaddingMethod.PKCS1v15,
+                  "hashing_algorithm": enums.HashingAlgorithm.SHA_256}
+        data = b"kmip-conform interop: sign me"
+        _, signature = self.client.sign(data, uid=priv,
+                                        cryptographic_parameters=params)
+        der = self.client.get(pub).value
+        # SubjectPublicKeyInfo or PKCS#1 RSAPublicKey: cryptography reads both.
+        key = serialization.load_der_public_key(der)
+        key.verify(bytes(signature), data, padding.PKCS1v15(), hashes.SHA256())
+        _, valid = self.client.signature_verify(
+            data, bytes(signature), uid=pub, cryptographic_parameters=params)
+        check(valid == enums.ValidityIndicator.VALID,
+              "server's Signature Verify says %s" % valid)
+        _, bad = self.client.signature_verify(
+            data + b"!", bytes(signature), uid=pub,
+            cryptographic_parameters=params)
+        check(bad == enums.ValidityIndicator.INVALID,
+              "a changed message verifies as %s" % bad)
+        return "RSA-2048 PKCS#1 v1.5 signature verified locally and by the server"
+
     def step_revoke(self):
         self.client.revoke(enums.RevocationReasonCode.CESSATION_OF_OPERATION,
                            self.uid, revocation_message="kmip-conform interop")
@@ -242,14 +325,17 @@ class Interop:
                                           if r.result_reason else "failed")
 
     STEPS = ["discover_versions", "query", "create", "get", "get_attributes",
-             "get_attribute_list", "locate", "activate", "revoke", "destroy"]
+             "get_attribute_list", "locate", "activate", "encrypt_decrypt",
+             "mac", "key_pair", "sign_verify", "revoke", "destroy"]
 
     def run_step(self, name):
         first = FIRST_VERSION.get(name)
         if first and self.vtuple < first:
             raise Skip("not defined in KMIP %s (from %d.%d on)"
                        % (self.args.version, first[0], first[1]))
-        if name not in ("discover_versions", "query", "create") and not self.uid:
+        independent = ("discover_versions", "query", "create", "mac",
+                       "key_pair", "sign_verify")
+        if name not in independent and not self.uid:
             raise Skip("needs the key from create")
         return getattr(self, "step_" + name)()
 
