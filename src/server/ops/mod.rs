@@ -91,6 +91,7 @@ pub fn execute(
 ) -> OpResult {
     let empty = Item::structure(tags::REQUEST_PAYLOAD, Vec::new());
     let payload = payload.unwrap_or(&empty);
+    apply_date_transitions(ctx);
     match operation {
         Operation::CREATE => create::create(ctx, payload),
         Operation::REGISTER => register::register(ctx, payload),
@@ -135,6 +136,38 @@ pub fn execute(
             ResultReason::OPERATION_NOT_SUPPORTED,
             format!("{other:?} is not implemented by the reference server"),
         )),
+    }
+}
+
+/// Date-driven state transitions (KMIP 1.2 §3.22 items 1, 4 and 6): an
+/// object created or registered with an Activation Date that has passed, or
+/// whose Activation Date is reached later, is Active; an Active object whose
+/// Deactivation Date is reached is Deactivated. Applied before every operation.
+fn apply_date_transitions(ctx: &mut OpContext<'_, '_>) {
+    use crate::kmip::State;
+    let now = ctx.now;
+    let reached = |object: &ManagedObject, tag| matches!(object.attribute(tag), Some(Value::DateTime(t)) if *t <= now);
+    let due: Vec<ManagedObject> = ctx
+        .txn
+        .all()
+        .into_iter()
+        .filter_map(|object| {
+            let mut state = object.state;
+            if state == State::PRE_ACTIVE && reached(object, tags::ACTIVATION_DATE) {
+                state = State::ACTIVE;
+            }
+            if state == State::ACTIVE && reached(object, tags::DEACTIVATION_DATE) {
+                state = State::DEACTIVATED;
+            }
+            (state != object.state).then(|| {
+                let mut changed = object.clone();
+                changed.state = state;
+                changed
+            })
+        })
+        .collect();
+    for object in due {
+        ctx.txn.put(object);
     }
 }
 

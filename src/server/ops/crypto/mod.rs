@@ -21,7 +21,7 @@ pub use random::{hash, rng_retrieve, rng_seed};
 use super::{asymmetric, response_payload, uid_item, OpContext, OpError, OpResult};
 use crate::kmip::{
     tags, BlockCipherMode, CryptographicAlgorithm, CryptographicUsageMask, KeyFormatType,
-    ObjectType, PaddingMethod, ResultReason, State, Version,
+    ObjectType, PaddingMethod, ResultReason, Version,
 };
 use crate::server::object::ManagedObject;
 use crate::server::store::random_bytes;
@@ -201,9 +201,8 @@ impl Parameters {
 }
 
 /// Refuses a key whose state or dates do not allow `purpose`, or whose usage
-/// mask lacks `bit`. A Pre-Active key whose Activation Date has passed, and
-/// an Active key whose Deactivation Date has passed, are treated as in the
-/// state those dates imply (KMIP 1.2 §3.24, §3.26).
+/// mask lacks `bit` (date-driven state transitions are applied before every
+/// operation, see [`super::execute`]).
 pub(super) fn check_key_use(
     ctx: &OpContext<'_, '_>,
     object: &ManagedObject,
@@ -214,18 +213,7 @@ pub(super) fn check_key_use(
         Some(Value::DateTime(t)) => Some(*t),
         _ => None,
     };
-    let mut effective = object.clone();
-    if object.state == State::PRE_ACTIVE
-        && date(tags::ACTIVATION_DATE).is_some_and(|t| t <= ctx.now)
-    {
-        effective.state = State::ACTIVE;
-    }
-    if effective.state == State::ACTIVE
-        && date(tags::DEACTIVATION_DATE).is_some_and(|t| t <= ctx.now)
-    {
-        effective.state = State::DEACTIVATED;
-    }
-    usage::require_state(ctx, &effective, purpose)?;
+    usage::require_state(ctx, object, purpose)?;
     let refused = match purpose {
         Purpose::Protect => date(tags::PROTECT_STOP_DATE)
             .filter(|t| *t <= ctx.now)
