@@ -5,7 +5,7 @@
 
 use super::common::kmip_client::TestServer;
 use super::support::*;
-use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
+use aes::cipher::{BlockEncrypt, KeyInit};
 use kmip_conform::kmip::{
     tags, BlockCipherMode, CryptographicAlgorithm, ObjectType, Operation, PaddingMethod,
     ResultReason, UsageLimitsUnit, Version,
@@ -152,29 +152,6 @@ pub fn reference_aes_encrypt(key: &[u8], iv: &[u8], data: &[u8], pad: bool) -> V
         }
         if !iv.is_empty() {
             previous = ga.to_vec();
-        }
-        out.extend_from_slice(&ga);
-    }
-    out
-}
-
-/// The inverse of [`reference_aes_encrypt`] (padding left in place).
-pub fn reference_aes_decrypt_raw(key: &[u8], iv: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut previous: Vec<u8> = iv.to_vec();
-    let mut out = Vec::new();
-    for chunk in data.chunks(16) {
-        let mut ga = aes::cipher::generic_array::GenericArray::clone_from_slice(chunk);
-        match key.len() {
-            16 => aes::Aes128::new_from_slice(key)
-                .unwrap()
-                .decrypt_block(&mut ga),
-            _ => aes::Aes256::new_from_slice(key)
-                .unwrap()
-                .decrypt_block(&mut ga),
-        }
-        if !previous.is_empty() {
-            ga.iter_mut().zip(&previous).for_each(|(b, p)| *b ^= p);
-            previous = chunk.to_vec();
         }
         out.extend_from_slice(&ga);
     }

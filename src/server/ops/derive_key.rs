@@ -405,7 +405,7 @@ fn secret_data(material: &[u8]) -> Item {
     )
 }
 
-fn attribute_value<'a>(attributes: &'a [Attribute], tag: crate::ttlv::Tag) -> Option<&'a Value> {
+fn attribute_value(attributes: &[Attribute], tag: crate::ttlv::Tag) -> Option<&Value> {
     attributes
         .iter()
         .find(|a| a.key == AttrKey::Tag(tag))
@@ -445,24 +445,25 @@ pub fn derive_key(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         )
     })?;
     let mut attributes = client_attributes(ctx, payload)?;
-    let bits =
-        match attribute_value(&attributes, tags::CRYPTOGRAPHIC_LENGTH) {
-            Some(Value::Integer(bits)) if *bits > 0 && bits % 8 == 0 && *bits <= 4096 => *bits,
-            Some(Value::Integer(bits)) => return Err(invalid(
+    let bits = match attribute_value(&attributes, tags::CRYPTOGRAPHIC_LENGTH) {
+        Some(Value::Integer(bits)) if *bits > 0 && bits % 8 == 0 && *bits <= 4096 => *bits,
+        Some(Value::Integer(bits)) => {
+            return Err(invalid(
                 ctx,
                 ResultReason::INVALID_ATTRIBUTE,
                 format!(
                     "Cryptographic Length {bits} must be a positive multiple of 8, at most 4096"
                 ),
-            )),
-            _ => {
-                return Err(invalid(
-                    ctx,
-                    ResultReason::INVALID_ATTRIBUTE,
-                    "Derive Key needs the Cryptographic Length of the new object",
-                ))
-            }
-        };
+            ))
+        }
+        _ => {
+            return Err(invalid(
+                ctx,
+                ResultReason::INVALID_ATTRIBUTE,
+                "Derive Key needs the Cryptographic Length of the new object",
+            ))
+        }
+    };
     let algorithm = match attribute_value(&attributes, tags::CRYPTOGRAPHIC_ALGORITHM) {
         Some(Value::Enumeration(a)) => Some(CryptographicAlgorithm(*a)),
         _ => None,

@@ -81,6 +81,14 @@ pub const IMPLEMENTED: &[Operation] = &[
     Operation::CANCEL,
     Operation::POLL,
     Operation::DISCOVER_VERSIONS,
+    Operation::DERIVE_KEY,
+    Operation::ENCRYPT,
+    Operation::DECRYPT,
+    Operation::MAC,
+    Operation::MAC_VERIFY,
+    Operation::RNG_RETRIEVE,
+    Operation::RNG_SEED,
+    Operation::HASH,
 ];
 
 /// Runs one operation (Poll and Cancel are handled by the batch layer).
