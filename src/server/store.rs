@@ -1,7 +1,7 @@
 //! The in-memory object store, with a journal so a batch run under
 //! Batch Error Continuation Option *Undo* can put everything back.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -12,6 +12,25 @@ use super::object::ManagedObject;
 pub struct Store {
     objects: HashMap<String, ManagedObject>,
     next_sequence: u64,
+    /// Date-driven state changes still to come (KMIP 1.2 §3.22): (when, uid).
+    /// Entries may be stale; whoever takes one re-checks the object.
+    date_queue: BTreeSet<(i64, String)>,
+}
+
+/// When `object`'s state next changes by itself: its Activation Date while
+/// Pre-Active, its Deactivation Date while Active.
+fn next_transition(object: &ManagedObject) -> Option<i64> {
+    use crate::kmip::{tags, State};
+    use crate::ttlv::Value;
+    let tag = match object.state {
+        State::PRE_ACTIVE => tags::ACTIVATION_DATE,
+        State::ACTIVE => tags::DEACTIVATION_DATE,
+        _ => return None,
+    };
+    match object.attribute(tag) {
+        Some(Value::DateTime(t)) => Some(*t),
+        _ => None,
+    }
 }
 
 /// A write session over the store; it remembers each object's state before its
@@ -55,7 +74,25 @@ impl Txn<'_> {
             let before = self.store.objects.get(&object.uid).cloned();
             self.journal.push((object.uid.clone(), before));
         }
+        if let Some(when) = next_transition(&object) {
+            self.store.date_queue.insert((when, object.uid.clone()));
+        }
         self.store.objects.insert(object.uid.clone(), object);
+    }
+
+    /// Takes the objects whose date-driven transition time has come (at or
+    /// before `now`); cheap when none has.
+    pub fn take_due(&mut self, now: i64) -> Vec<String> {
+        let mut due = Vec::new();
+        while let Some(first) = self.store.date_queue.first() {
+            if first.0 > now {
+                break;
+            }
+            if let Some((_, uid)) = self.store.date_queue.pop_first() {
+                due.push(uid);
+            }
+        }
+        due
     }
 
     /// Restores every object this session changed.
@@ -63,6 +100,9 @@ impl Txn<'_> {
         for (uid, before) in self.journal.into_iter().rev() {
             match before {
                 Some(object) => {
+                    if let Some(when) = next_transition(&object) {
+                        self.store.date_queue.insert((when, uid.clone()));
+                    }
                     self.store.objects.insert(uid, object);
                 }
                 None => {

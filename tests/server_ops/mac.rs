@@ -1,4 +1,220 @@
-//! mac: tests to come.
+//! MAC (KMIP 1.2 §4.33, 2.1 §6.1.30): HMAC-SHA1/256/384/512, checked against
+//! an HMAC (RFC 2104) written here on the `sha1`/`sha2` digests.
 
-#[allow(unused_imports)]
+use super::encrypt::{
+    bytes, connect, register_key, register_key_inactive, ENCRYPT, MAC_GENERATE, MAC_VERIFY,
+    VERSIONS,
+};
 use super::support::*;
+use kmip_conform::kmip::{tags, CryptographicAlgorithm, Operation, ResultReason};
+use kmip_conform::ttlv::{Item, Value};
+use sha2::Digest;
+
+/// HMAC (RFC 2104) over a digest with `block` bytes per block.
+fn hmac_with<D: Digest>(block: usize, key: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut key = if key.len() > block {
+        D::digest(key).to_vec()
+    } else {
+        key.to_vec()
+    };
+    key.resize(block, 0);
+    let pad = |byte: u8| key.iter().map(|k| k ^ byte).collect::<Vec<u8>>();
+    let mut inner = D::new();
+    inner.update(pad(0x36));
+    inner.update(data);
+    let inner = inner.finalize();
+    let mut outer = D::new();
+    outer.update(pad(0x5C));
+    outer.update(inner);
+    outer.finalize().to_vec()
+}
+
+/// The reference HMAC for a KMIP HMAC algorithm.
+pub fn reference_hmac(algorithm: CryptographicAlgorithm, key: &[u8], data: &[u8]) -> Vec<u8> {
+    match algorithm {
+        CryptographicAlgorithm::HMAC_SHA1 => hmac_with::<sha1::Sha1>(64, key, data),
+        CryptographicAlgorithm::HMAC_SHA256 => hmac_with::<sha2::Sha256>(64, key, data),
+        CryptographicAlgorithm::HMAC_SHA384 => hmac_with::<sha2::Sha384>(128, key, data),
+        CryptographicAlgorithm::HMAC_SHA512 => hmac_with::<sha2::Sha512>(128, key, data),
+        other => panic!("no reference HMAC for {other:?}"),
+    }
+}
+
+pub const HMAC_KEY: &[u8] = b"an HMAC key of thirty-two bytes!";
+
+#[tokio::test]
+async fn hmac_matches_a_reference_implementation() {
+    let (_server, mut client) = connect().await;
+    let data = b"message to authenticate".to_vec();
+    for version in VERSIONS {
+        for algorithm in [
+            CryptographicAlgorithm::HMAC_SHA1,
+            CryptographicAlgorithm::HMAC_SHA256,
+            CryptographicAlgorithm::HMAC_SHA384,
+            CryptographicAlgorithm::HMAC_SHA512,
+        ] {
+            let uid = register_key(
+                &mut client,
+                version,
+                algorithm,
+                HMAC_KEY,
+                MAC_GENERATE,
+                vec![],
+            )
+            .await;
+            let payload = ok(
+                &mut client,
+                version,
+                Operation::MAC,
+                vec![uid_field(&uid), bytes(tags::DATA, &data)],
+            )
+            .await;
+            assert_eq!(uid_of(&payload), uid);
+            assert_eq!(
+                bytes_of(&payload, tags::MAC_DATA),
+                reference_hmac(algorithm, HMAC_KEY, &data),
+                "{version} {algorithm:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn cryptographic_parameters_may_name_the_hmac_algorithm() {
+    let (_server, mut client) = connect().await;
+    for version in VERSIONS {
+        let uid = register_key(
+            &mut client,
+            version,
+            CryptographicAlgorithm::HMAC_SHA1,
+            HMAC_KEY,
+            MAC_GENERATE,
+            vec![],
+        )
+        .await;
+        let payload = ok(
+            &mut client,
+            version,
+            Operation::MAC,
+            vec![
+                uid_field(&uid),
+                Item::structure(
+                    tags::CRYPTOGRAPHIC_PARAMETERS,
+                    vec![Item::new(
+                        tags::CRYPTOGRAPHIC_ALGORITHM,
+                        Value::Enumeration(CryptographicAlgorithm::HMAC_SHA512.0),
+                    )],
+                ),
+                bytes(tags::DATA, b"x"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            bytes_of(&payload, tags::MAC_DATA),
+            reference_hmac(CryptographicAlgorithm::HMAC_SHA512, HMAC_KEY, b"x")
+        );
+    }
+}
+
+#[tokio::test]
+async fn mac_errors_follow_the_version() {
+    let (_server, mut client) = connect().await;
+    for version in VERSIONS {
+        let v2 = version.is_2x();
+        let data = || bytes(tags::DATA, b"data");
+        // An AES key cannot HMAC (CMAC is not supported).
+        let aes = register_key(
+            &mut client,
+            version,
+            CryptographicAlgorithm::AES,
+            &[1u8; 16],
+            MAC_GENERATE | ENCRYPT,
+            vec![],
+        )
+        .await;
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::MAC,
+            vec![uid_field(&aes), data()],
+        )
+        .await;
+        let unsupported = if v2 {
+            ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS
+        } else {
+            ResultReason::FEATURE_NOT_SUPPORTED
+        };
+        assert_eq!(reason, unsupported, "{version} AES");
+        // Usage mask without MAC Generate.
+        let verify_only = register_key(
+            &mut client,
+            version,
+            CryptographicAlgorithm::HMAC_SHA256,
+            HMAC_KEY,
+            MAC_VERIFY,
+            vec![],
+        )
+        .await;
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::MAC,
+            vec![uid_field(&verify_only), data()],
+        )
+        .await;
+        let mask = if v2 {
+            ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
+        } else {
+            ResultReason::PERMISSION_DENIED
+        };
+        assert_eq!(reason, mask, "{version} mask");
+        // Pre-Active key.
+        let inactive = register_key_inactive(
+            &mut client,
+            version,
+            CryptographicAlgorithm::HMAC_SHA256,
+            HMAC_KEY,
+            MAC_GENERATE,
+            vec![],
+        )
+        .await;
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::MAC,
+            vec![uid_field(&inactive), data()],
+        )
+        .await;
+        let wrong_state = if v2 {
+            ResultReason::WRONG_KEY_LIFECYCLE_STATE
+        } else {
+            ResultReason::PERMISSION_DENIED
+        };
+        assert_eq!(reason, wrong_state, "{version} state");
+        // No Data; unknown key.
+        let uid = register_key(
+            &mut client,
+            version,
+            CryptographicAlgorithm::HMAC_SHA256,
+            HMAC_KEY,
+            MAC_GENERATE,
+            vec![],
+        )
+        .await;
+        let reason = fails(&mut client, version, Operation::MAC, vec![uid_field(&uid)]).await;
+        assert_eq!(reason, ResultReason::INVALID_MESSAGE, "{version} no data");
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::MAC,
+            vec![uid_field("nope"), data()],
+        )
+        .await;
+        let not_found = if v2 {
+            ResultReason::OBJECT_NOT_FOUND
+        } else {
+            ResultReason::ITEM_NOT_FOUND
+        };
+        assert_eq!(reason, not_found, "{version} unknown");
+    }
+}

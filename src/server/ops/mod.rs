@@ -91,6 +91,14 @@ pub const IMPLEMENTED: &[Operation] = &[
     Operation::ADJUST_ATTRIBUTE,
     Operation::GET_CONSTRAINTS,
     Operation::PING,
+    Operation::DERIVE_KEY,
+    Operation::ENCRYPT,
+    Operation::DECRYPT,
+    Operation::MAC,
+    Operation::MAC_VERIFY,
+    Operation::RNG_RETRIEVE,
+    Operation::RNG_SEED,
+    Operation::HASH,
 ];
 
 /// Runs one operation (Poll and Cancel are handled by the batch layer).
@@ -101,6 +109,7 @@ pub fn execute(
 ) -> OpResult {
     let empty = Item::structure(tags::REQUEST_PAYLOAD, Vec::new());
     let payload = payload.unwrap_or(&empty);
+    apply_date_transitions(ctx);
     match operation {
         Operation::CREATE => create::create(ctx, payload),
         Operation::REGISTER => register::register(ctx, payload),
@@ -145,6 +154,34 @@ pub fn execute(
             ResultReason::OPERATION_NOT_SUPPORTED,
             format!("{other:?} is not implemented by the reference server"),
         )),
+    }
+}
+
+/// Date-driven state transitions (KMIP 1.2 §3.22 items 1, 4 and 6): an
+/// object created or registered with an Activation Date that has passed, or
+/// whose Activation Date is reached later, is Active; an Active object whose
+/// Deactivation Date is reached is Deactivated. Applied before every
+/// operation, to the objects the store's date queue says are due.
+fn apply_date_transitions(ctx: &mut OpContext<'_, '_>) {
+    use crate::kmip::State;
+    let now = ctx.now;
+    let reached = |object: &ManagedObject, tag| matches!(object.attribute(tag), Some(Value::DateTime(t)) if *t <= now);
+    for uid in ctx.txn.take_due(now) {
+        let Some(object) = ctx.txn.get(&uid) else {
+            continue;
+        };
+        let mut state = object.state;
+        if state == State::PRE_ACTIVE && reached(object, tags::ACTIVATION_DATE) {
+            state = State::ACTIVE;
+        }
+        if state == State::ACTIVE && reached(object, tags::DEACTIVATION_DATE) {
+            state = State::DEACTIVATED;
+        }
+        if state != object.state {
+            let mut changed = object.clone();
+            changed.state = state;
+            ctx.txn.put(changed);
+        }
     }
 }
 
