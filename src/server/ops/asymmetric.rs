@@ -3,9 +3,11 @@
 //! [`super::crypto`] when the key is asymmetric; also the checks and
 //! Cryptographic Parameters handling shared with Sign and Signature Verify.
 //!
-//! These functions make every check themselves — state (§3.22), Process
-//! Start / Protect Stop Dates (§3.25–3.26), Cryptographic Usage Mask
-//! (§3.19) and Usage Limits (§3.21) — so the caller only finds the object.
+//! [`encrypt`] and [`decrypt`] keep the signatures the Encrypt/Decrypt
+//! operations call; those make the key-use checks first. Sign and Signature
+//! Verify use [`use_key`] for the same checks: state (§3.22), Process Start /
+//! Protect Stop Dates (§3.25–3.26), Cryptographic Usage Mask (§3.19) and
+//! Usage Limits (§3.21).
 
 use rsa::{Oaep, Pkcs1v15Encrypt};
 
@@ -59,6 +61,8 @@ pub(super) struct Parameters {
     pub signature: Option<DigitalSignatureAlgorithm>,
     pub mask_generator_hash: Option<HashingAlgorithm>,
     pub salt_length: Option<i32>,
+    /// The OAEP label (P Source, KMIP 1.4 §3.6).
+    pub p_source: Option<Vec<u8>>,
 }
 
 /// The request's Cryptographic Parameters or, when it has none, the key's
@@ -94,6 +98,13 @@ pub(super) fn parameters(object: &ManagedObject, request: Option<&Item>) -> Para
                 Value::Integer(v) => Some(v),
                 _ => None,
             }),
+        p_source: fields
+            .iter()
+            .find(|f| f.tag == tags::P_SOURCE)
+            .and_then(|f| match &f.value {
+                Value::ByteString(v) => Some(v.clone()),
+                _ => None,
+            }),
     }
 }
 
@@ -116,9 +127,10 @@ pub(super) fn unsupported_parameters(
     ctx: &OpContext<'_, '_>,
     message: impl Into<String>,
 ) -> OpError {
-    let reason = if ResultReason::def()
-        .defined_in(ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS.0, ctx.version)
-    {
+    let reason = if ResultReason::def().defined_in(
+        ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS.0,
+        ctx.version,
+    ) {
         ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS
     } else {
         ResultReason::FEATURE_NOT_SUPPORTED
@@ -156,7 +168,10 @@ fn require_dates(
 ) -> Result<(), OpError> {
     let (tag, refused) = match purpose {
         Purpose::Protect => (tags::PROTECT_STOP_DATE, "its Protect Stop Date has passed"),
-        Purpose::Process => (tags::PROCESS_START_DATE, "its Process Start Date is still to come"),
+        Purpose::Process => (
+            tags::PROCESS_START_DATE,
+            "its Process Start Date is still to come",
+        ),
     };
     let blocked = match (purpose, object.attribute(tag)) {
         (Purpose::Protect, Some(Value::DateTime(stop))) => *stop <= ctx.now,
@@ -191,19 +206,22 @@ pub(super) fn use_key(
     }
 }
 
-/// The padding the parameters ask for, for RSA encryption.
+/// The padding the parameters ask for, for RSA encryption. Reasons are
+/// ones every version has (Invalid Field, Feature Not Supported), as the
+/// caller passes no version.
 enum Padding {
     Oaep(Oaep),
     Pkcs1v15,
 }
 
-fn padding(ctx: &OpContext<'_, '_>, parameters: &Parameters) -> Result<Padding, OpError> {
+fn padding(parameters: &Parameters) -> Result<Padding, OpError> {
+    let invalid = |message: String| OpError::new(ResultReason::INVALID_FIELD, message);
+    let unsupported = |message: String| OpError::new(ResultReason::FEATURE_NOT_SUPPORTED, message);
     if let Some(algorithm) = parameters.algorithm {
         if algorithm != CryptographicAlgorithm::RSA {
-            return Err(bad_parameters(
-                ctx,
-                format!("Cryptographic Algorithm {algorithm:?} does not match an RSA key"),
-            ));
+            return Err(invalid(format!(
+                "Cryptographic Algorithm {algorithm:?} does not match an RSA key"
+            )));
         }
     }
     match parameters.padding {
@@ -212,57 +230,50 @@ fn padding(ctx: &OpContext<'_, '_>, parameters: &Parameters) -> Result<Padding, 
             // PKCS#1 (RFC 8017 §A.2.1): SHA-1 and MGF1 with SHA-1 unless stated.
             let hash = parameters.hash.unwrap_or(HashingAlgorithm::SHA_1);
             let mgf = parameters.mask_generator_hash.unwrap_or(HashingAlgorithm::SHA_1);
-            with_hash!(hash, D => with_hash!(mgf, M => Oaep::new_with_mgf_hash::<D, M>()))
-                .flatten()
-                .map(Padding::Oaep)
-                .ok_or_else(|| {
-                    unsupported_parameters(
-                        ctx,
-                        format!("OAEP with {hash:?} / MGF1 {mgf:?} is not supported (SHA-1, SHA-2 are)"),
-                    )
-                })
+            let mut oaep =
+                with_hash!(hash, D => with_hash!(mgf, M => Oaep::new_with_mgf_hash::<D, M>()))
+                    .flatten()
+                    .ok_or_else(|| {
+                        unsupported(format!(
+                            "OAEP with {hash:?} / MGF1 {mgf:?} is not supported (SHA-1, SHA-2 are)"
+                        ))
+                    })?;
+            if let Some(label) = &parameters.p_source {
+                let text = String::from_utf8(label.clone()).map_err(|_| {
+                    unsupported("OAEP P Source labels must be UTF-8 text on this server".into())
+                })?;
+                oaep.label = Some(text);
+            }
+            Ok(Padding::Oaep(oaep))
         }
-        Some(other) => Err(unsupported_parameters(
-            ctx,
-            format!("RSA encryption with Padding Method {other:?} is not supported (OAEP, PKCS1 v1.5 are)"),
-        )),
-        None => Err(bad_parameters(
-            ctx,
-            "RSA encryption needs a Padding Method (OAEP or PKCS1 v1.5) in the request's or the key's Cryptographic Parameters",
+        Some(other) => Err(unsupported(format!(
+            "RSA encryption with Padding Method {other:?} is not supported (OAEP, PKCS1 v1.5 are)"
+        ))),
+        None => Err(invalid(
+            "RSA encryption needs a Padding Method (OAEP or PKCS1 v1.5) in the request's or the key's Cryptographic Parameters".into(),
         )),
     }
 }
 
 /// Encrypts `data` with a Public Key (or Certificate) object under the
-/// request's Cryptographic Parameters. `object` is a copy of the stored
-/// object (the Usage Limits update is written back through `ctx`).
+/// effective Cryptographic Parameters (the request's, else the key's).
+/// The caller ([`super::crypto`]) has already checked the object's state,
+/// dates and usage mask and charged its Usage Limits.
 pub fn encrypt(
-    ctx: &mut OpContext<'_, '_>,
     object: &ManagedObject,
     parameters: Option<&Item>,
     data: &[u8],
 ) -> Result<Vec<u8>, OpError> {
-    require_type(
-        ctx,
-        object,
-        &[ObjectType::PUBLIC_KEY, ObjectType::CERTIFICATE],
-        "asymmetric Encrypt",
-    )?;
     let PublicKey::Rsa(key) = keys::public_key(object)? else {
-        return Err(bad_parameters(
-            ctx,
-            format!("object {} is not an RSA key; only RSA keys encrypt", object.uid),
+        return Err(OpError::new(
+            ResultReason::INVALID_FIELD,
+            format!(
+                "object {} is not an RSA key; only RSA keys encrypt",
+                object.uid
+            ),
         ));
     };
-    let padding = padding(ctx, &self::parameters(object, parameters))?;
-    use_key(
-        ctx,
-        object,
-        Purpose::Protect,
-        CryptographicUsageMask::ENCRYPT,
-        data.len(),
-    )?;
-    let result = match padding {
+    let result = match padding(&self::parameters(object, parameters))? {
         Padding::Oaep(oaep) => key.encrypt(&mut SystemRng, oaep, data),
         Padding::Pkcs1v15 => key.encrypt(&mut SystemRng, Pkcs1v15Encrypt, data),
     };
@@ -274,30 +285,23 @@ pub fn encrypt(
     })
 }
 
-/// Decrypts `data` with a Private Key object under the request's
-/// Cryptographic Parameters. `object` is a copy of the stored object.
+/// Decrypts `data` with a Private Key object under the effective
+/// Cryptographic Parameters. The caller has made the key-use checks.
 pub fn decrypt(
-    ctx: &mut OpContext<'_, '_>,
     object: &ManagedObject,
     parameters: Option<&Item>,
     data: &[u8],
 ) -> Result<Vec<u8>, OpError> {
-    require_type(ctx, object, &[ObjectType::PRIVATE_KEY], "asymmetric Decrypt")?;
     let PrivateKey::Rsa(key) = keys::private_key(object)? else {
-        return Err(bad_parameters(
-            ctx,
-            format!("object {} is not an RSA key; only RSA keys decrypt", object.uid),
+        return Err(OpError::new(
+            ResultReason::INVALID_FIELD,
+            format!(
+                "object {} is not an RSA key; only RSA keys decrypt",
+                object.uid
+            ),
         ));
     };
-    let padding = padding(ctx, &self::parameters(object, parameters))?;
-    use_key(
-        ctx,
-        object,
-        Purpose::Process,
-        CryptographicUsageMask::DECRYPT,
-        data.len(),
-    )?;
-    let result = match padding {
+    let result = match padding(&self::parameters(object, parameters))? {
         Padding::Oaep(oaep) => key.decrypt_blinded(&mut SystemRng, oaep, data),
         Padding::Pkcs1v15 => key.decrypt_blinded(&mut SystemRng, Pkcs1v15Encrypt, data),
     };
@@ -307,4 +311,198 @@ pub fn decrypt(
             "RSA decryption failed: the ciphertext does not decrypt under this key and padding",
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    use rsa::pkcs8::EncodePrivateKey;
+
+    use super::*;
+    use crate::kmip::{KeyFormatType, State};
+    use crate::server::identity::Identity;
+    use crate::server::object::{AttrKey, Attribute};
+
+    fn key_object(
+        object_type: ObjectType,
+        tag: Tag,
+        format: KeyFormatType,
+        der: &[u8],
+    ) -> ManagedObject {
+        let block = Item::structure(
+            tags::KEY_BLOCK,
+            vec![
+                Item::new(tags::KEY_FORMAT_TYPE, Value::Enumeration(format.0)),
+                Item::structure(
+                    tags::KEY_VALUE,
+                    vec![Item::new(
+                        tags::KEY_MATERIAL,
+                        Value::ByteString(der.to_vec()),
+                    )],
+                ),
+            ],
+        );
+        ManagedObject::new(
+            Identity::Anonymous,
+            object_type,
+            State::ACTIVE,
+            Vec::new(),
+            Some(Item::structure(tag, vec![block])),
+            0,
+        )
+    }
+
+    /// A 2048-bit RSA key and its Public Key (PKCS#1) and Private Key (PKCS#8) objects.
+    fn rsa_objects() -> (rsa::RsaPrivateKey, ManagedObject, ManagedObject) {
+        let key = rsa::RsaPrivateKey::new(&mut SystemRng, 2048).unwrap();
+        let public = key_object(
+            ObjectType::PUBLIC_KEY,
+            tags::PUBLIC_KEY,
+            KeyFormatType::PKCS_1,
+            key.to_public_key().to_pkcs1_der().unwrap().as_bytes(),
+        );
+        let private = key_object(
+            ObjectType::PRIVATE_KEY,
+            tags::PRIVATE_KEY,
+            KeyFormatType::PKCS_8,
+            key.to_pkcs8_der().unwrap().as_bytes(),
+        );
+        (key, public, private)
+    }
+
+    fn params(padding: PaddingMethod, hash: Option<HashingAlgorithm>) -> Item {
+        let mut fields = vec![Item::new(
+            tags::PADDING_METHOD,
+            Value::Enumeration(padding.0),
+        )];
+        fields.extend(hash.map(|h| Item::new(tags::HASHING_ALGORITHM, Value::Enumeration(h.0))));
+        Item::structure(tags::CRYPTOGRAPHIC_PARAMETERS, fields)
+    }
+
+    #[test]
+    fn oaep_and_pkcs1_round_trip_with_an_independent_peer() {
+        let (key, public, private) = rsa_objects();
+        let message = b"attack at dawn";
+        // Server encrypts, the rsa crate in the test decrypts.
+        let oaep256 = params(PaddingMethod::OAEP, Some(HashingAlgorithm::SHA_256));
+        let ciphertext = encrypt(&public, Some(&oaep256), message).unwrap();
+        assert_eq!(ciphertext.len(), 256);
+        let plain = key
+            .decrypt(
+                Oaep::new_with_mgf_hash::<sha2::Sha256, sha1::Sha1>(),
+                &ciphertext,
+            )
+            .unwrap();
+        assert_eq!(plain, message);
+        // The test encrypts with OAEP's default SHA-1, the server decrypts.
+        let ciphertext = key
+            .to_public_key()
+            .encrypt(&mut SystemRng, Oaep::new::<sha1::Sha1>(), message)
+            .unwrap();
+        let oaep = params(PaddingMethod::OAEP, None);
+        assert_eq!(
+            decrypt(&private, Some(&oaep), &ciphertext).unwrap(),
+            message
+        );
+        // An OAEP label (P Source) and an explicit MGF1 hash, as CS-AC-M-OAEP-9-14.
+        let labelled = Item::structure(
+            tags::CRYPTOGRAPHIC_PARAMETERS,
+            vec![
+                Item::new(
+                    tags::PADDING_METHOD,
+                    Value::Enumeration(PaddingMethod::OAEP.0),
+                ),
+                Item::new(
+                    tags::HASHING_ALGORITHM,
+                    Value::Enumeration(HashingAlgorithm::SHA_384.0),
+                ),
+                Item::new(
+                    tags::MASK_GENERATOR_HASHING_ALGORITHM,
+                    Value::Enumeration(HashingAlgorithm::SHA_256.0),
+                ),
+                Item::new(
+                    tags::P_SOURCE,
+                    Value::ByteString(b"Kilroy was here".to_vec()),
+                ),
+            ],
+        );
+        let ciphertext = encrypt(&public, Some(&labelled), message).unwrap();
+        let peer =
+            Oaep::new_with_mgf_hash_and_label::<sha2::Sha384, sha2::Sha256, _>("Kilroy was here");
+        assert_eq!(key.decrypt(peer, &ciphertext).unwrap(), message);
+        assert_eq!(
+            decrypt(&private, Some(&labelled), &ciphertext).unwrap(),
+            message
+        );
+        // PKCS#1 v1.5 both ways.
+        let v15 = params(PaddingMethod::PKCS1_V1_5, None);
+        let ciphertext = encrypt(&public, Some(&v15), message).unwrap();
+        assert_eq!(key.decrypt(Pkcs1v15Encrypt, &ciphertext).unwrap(), message);
+        assert_eq!(decrypt(&private, Some(&v15), &ciphertext).unwrap(), message);
+    }
+
+    #[test]
+    fn the_keys_cryptographic_parameters_apply_without_request_parameters() {
+        let (key, mut public, _) = rsa_objects();
+        public.attributes.push(Attribute {
+            key: AttrKey::Tag(tags::CRYPTOGRAPHIC_PARAMETERS),
+            value: params(PaddingMethod::OAEP, Some(HashingAlgorithm::SHA_512)).value,
+        });
+        let ciphertext = encrypt(&public, None, b"m").unwrap();
+        assert_eq!(
+            key.decrypt(
+                Oaep::new_with_mgf_hash::<sha2::Sha512, sha1::Sha1>(),
+                &ciphertext
+            )
+            .unwrap(),
+            b"m"
+        );
+    }
+
+    #[test]
+    fn bad_parameters_keys_and_data_are_refused() {
+        let (_, public, private) = rsa_objects();
+        let reason = |r: Result<Vec<u8>, OpError>| r.unwrap_err().reason;
+        assert_eq!(
+            reason(encrypt(&public, None, b"m")),
+            ResultReason::INVALID_FIELD
+        );
+        let pss = params(PaddingMethod::PSS, None);
+        assert_eq!(
+            reason(encrypt(&public, Some(&pss), b"m")),
+            ResultReason::FEATURE_NOT_SUPPORTED
+        );
+        let md5 = params(PaddingMethod::OAEP, Some(HashingAlgorithm::MD5));
+        assert_eq!(
+            reason(encrypt(&public, Some(&md5), b"m")),
+            ResultReason::FEATURE_NOT_SUPPORTED
+        );
+        let oaep = params(PaddingMethod::OAEP, Some(HashingAlgorithm::SHA_256));
+        assert_eq!(
+            reason(encrypt(&public, Some(&oaep), &[0u8; 300])),
+            ResultReason::CRYPTOGRAPHIC_FAILURE,
+            "longer than the modulus"
+        );
+        assert_eq!(
+            reason(decrypt(&private, Some(&oaep), &[7u8; 256])),
+            ResultReason::CRYPTOGRAPHIC_FAILURE
+        );
+        // An EC key does not encrypt.
+        let rng = ring::rand::SystemRandom::new();
+        let pkcs8 = ring::signature::EcdsaKeyPair::generate_pkcs8(
+            &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+            &rng,
+        )
+        .unwrap();
+        let ec = key_object(
+            ObjectType::PRIVATE_KEY,
+            tags::PRIVATE_KEY,
+            KeyFormatType::PKCS_8,
+            pkcs8.as_ref(),
+        );
+        assert_eq!(
+            reason(decrypt(&ec, Some(&oaep), &[7u8; 64])),
+            ResultReason::INVALID_FIELD
+        );
+    }
 }

@@ -54,6 +54,25 @@ const SHA1_DIGEST_INFO: [u8; 15] = [
 
 /// Resolves the scheme from the parameters for a key of `kind`.
 fn scheme(ctx: &OpContext<'_, '_>, kind: KeyKind, p: &Parameters) -> Result<Scheme, OpError> {
+    let resolved = resolve_scheme(ctx, kind, p)?;
+    // PSS here uses MGF1 with the signature's own hash (as the OASIS CS-AC
+    // transcripts' signatures do); another MGF1 hash is not implemented.
+    if let (Scheme::RsaPss(hash, _), Some(mgf)) = (resolved, p.mask_generator_hash) {
+        if mgf != hash {
+            return Err(unsupported_parameters(
+                ctx,
+                format!("PSS with MGF1 {mgf:?} and message hash {hash:?} is not supported; use the same hash"),
+            ));
+        }
+    }
+    Ok(resolved)
+}
+
+fn resolve_scheme(
+    ctx: &OpContext<'_, '_>,
+    kind: KeyKind,
+    p: &Parameters,
+) -> Result<Scheme, OpError> {
     let key_algorithms: &[CryptographicAlgorithm] = match kind {
         KeyKind::Rsa => &[CryptographicAlgorithm::RSA],
         KeyKind::Ec(_) => &[CryptographicAlgorithm::ECDSA, CryptographicAlgorithm::EC],
@@ -100,7 +119,9 @@ fn scheme(ctx: &OpContext<'_, '_>, kind: KeyKind, p: &Parameters) -> Result<Sche
             (KeyKind::Ec(_), _, Some(hash), _) => Ok(Scheme::Ecdsa(hash)),
             _ => Err(bad_parameters(
                 ctx,
-                format!("Digital Signature Algorithm {dsa:?} cannot be used with this {kind:?} key"),
+                format!(
+                    "Digital Signature Algorithm {dsa:?} cannot be used with this {kind:?} key"
+                ),
             )),
         };
     }
@@ -122,7 +143,9 @@ fn scheme(ctx: &OpContext<'_, '_>, kind: KeyKind, p: &Parameters) -> Result<Sche
                 Some(PaddingMethod::PKCS1_V1_5) | None => Ok(Scheme::RsaPkcs1(hash)),
                 Some(other) => Err(bad_parameters(
                     ctx,
-                    format!("Padding Method {other:?} is not a signature padding (PSS, PKCS1 v1.5 are)"),
+                    format!(
+                        "Padding Method {other:?} is not a signature padding (PSS, PKCS1 v1.5 are)"
+                    ),
                 )),
             }
         }
@@ -152,7 +175,12 @@ fn bytes_field(payload: &Item, tag: Tag) -> Result<Option<&[u8]>, OpError> {
 
 /// The message of a request; multi-part (streaming) requests are refused.
 fn message<'a>(payload: &'a Item, operation: &str) -> Result<Message<'a>, OpError> {
-    let flag = |tag| matches!(payload.child(tag).map(|f| &f.value), Some(Value::Boolean(true)));
+    let flag = |tag| {
+        matches!(
+            payload.child(tag).map(|f| &f.value),
+            Some(Value::Boolean(true))
+        )
+    };
     let one_shot = flag(tags::INIT_INDICATOR) == flag(tags::FINAL_INDICATOR);
     if payload.child(tags::CORRELATION_VALUE).is_some() || !one_shot {
         return Err(OpError::new(
@@ -209,7 +237,10 @@ fn pkcs1_padding(ctx: &OpContext<'_, '_>, hash: HashingAlgorithm) -> Result<Pkcs
         _ => None,
     };
     padding.ok_or_else(|| {
-        unsupported_parameters(ctx, format!("PKCS#1 v1.5 signatures with {hash:?} are not supported"))
+        unsupported_parameters(
+            ctx,
+            format!("PKCS#1 v1.5 signatures with {hash:?} are not supported"),
+        )
     })
 }
 
@@ -226,7 +257,10 @@ fn pss_padding(
     .ok_or_else(|| unsupported_parameters(ctx, format!("PSS with {hash:?} is not supported")))
 }
 
-fn ecdsa_verification(curve: Curve, hash: HashingAlgorithm) -> Option<&'static ring_sig::EcdsaVerificationAlgorithm> {
+fn ecdsa_verification(
+    curve: Curve,
+    hash: HashingAlgorithm,
+) -> Option<&'static ring_sig::EcdsaVerificationAlgorithm> {
     match (curve, hash) {
         (Curve::P256, HashingAlgorithm::SHA_256) => Some(&ring_sig::ECDSA_P256_SHA256_ASN1),
         (Curve::P256, HashingAlgorithm::SHA_384) => Some(&ring_sig::ECDSA_P256_SHA384_ASN1),
@@ -279,7 +313,9 @@ fn signature(
             if hash != natural {
                 return Err(unsupported_parameters(
                     ctx,
-                    format!("this server signs with {curve:?} using {natural:?} only, not {hash:?}"),
+                    format!(
+                        "this server signs with {curve:?} using {natural:?} only, not {hash:?}"
+                    ),
                 ));
             }
             let Message::Data(data) = message else {
@@ -295,7 +331,8 @@ fn signature(
             let Message::Data(data) = message else {
                 return Err(failed("no data"));
             };
-            let pair = ring_sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).map_err(failed)?;
+            let pair =
+                ring_sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).map_err(failed)?;
             Ok(pair.sign(data).as_ref().to_vec())
         }
         _ => Err(failed("the scheme does not match the key")),
@@ -311,7 +348,11 @@ fn verifies(
 ) -> Result<bool, OpError> {
     Ok(match (key, scheme) {
         (PublicKey::Rsa(rsa), Scheme::RsaPkcs1(hash)) => rsa
-            .verify(pkcs1_padding(ctx, hash)?, &message.hashed(ctx, hash)?, signature)
+            .verify(
+                pkcs1_padding(ctx, hash)?,
+                &message.hashed(ctx, hash)?,
+                signature,
+            )
             .is_ok(),
         (PublicKey::Rsa(rsa), Scheme::RsaPss(hash, salt)) => rsa
             .verify(
@@ -323,7 +364,10 @@ fn verifies(
         (PublicKey::Ecdsa { curve, point }, Scheme::Ecdsa(hash)) => {
             only_rsa_digests(ctx, message)?;
             let algorithm = ecdsa_verification(*curve, hash).ok_or_else(|| {
-                unsupported_parameters(ctx, format!("ECDSA {curve:?} with {hash:?} is not supported"))
+                unsupported_parameters(
+                    ctx,
+                    format!("ECDSA {curve:?} with {hash:?} is not supported"),
+                )
             })?;
             let Message::Data(data) = message else {
                 return Ok(false);
