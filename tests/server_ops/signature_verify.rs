@@ -13,7 +13,7 @@ use kmip_conform::kmip::{
     ResultReason, ValidityIndicator, Version,
 };
 use kmip_conform::ttlv::{Item, Value};
-use ring::signature::{self as ring_sig, KeyPair};
+use ring::signature as ring_sig;
 
 /// A Signature Verify payload.
 pub fn verify_payload(
