@@ -629,6 +629,15 @@ async fn id_placeholder_is_the_private_key() {
     assert!(reason(batch[1]).is_none());
 }
 
+/// (what, common, private, public, expected reason).
+type BadCase = (
+    &'static str,
+    Vec<Field>,
+    Vec<Field>,
+    Vec<Field>,
+    ResultReason,
+);
+
 #[tokio::test]
 async fn bad_requests_are_refused_with_the_versions_reason() {
     let server = start(|_| {}).await;
@@ -640,7 +649,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
             ResultReason::INVALID_FIELD
         };
         let rsa = || algorithm(CryptographicAlgorithm::RSA);
-        let cases: Vec<(&str, Vec<Field>, Vec<Field>, Vec<Field>, ResultReason)> = vec![
+        let cases: Vec<BadCase> = vec![
             (
                 "no algorithm",
                 vec![length(2048)],

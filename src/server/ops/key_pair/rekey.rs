@@ -95,13 +95,15 @@ fn inherited(
                     }
                 }
             }
-            None if SHIFTED.iter().any(|t| date(old, *t).is_some()) => return Err(OpError::new(
-                ctx.by_version(ResultReason::ILLEGAL_OPERATION, ResultReason::INVALID_FIELD),
-                format!(
+            None if SHIFTED.iter().any(|t| date(old, *t).is_some()) => {
+                return Err(OpError::new(
+                    ctx.by_version(ResultReason::ILLEGAL_OPERATION, ResultReason::INVALID_FIELD),
+                    format!(
                     "object {} has no Activation Date, so an Offset cannot place its other dates",
                     old.uid
                 ),
-            )),
+                ))
+            }
             None => {}
         }
         copy.set(tags::ACTIVATION_DATE, Value::DateTime(activation));
