@@ -375,3 +375,78 @@ async fn registered_rsa_and_ec_keys_in_every_form_sign_and_verify() {
         ValidityIndicator::VALID
     );
 }
+
+#[tokio::test]
+async fn ec_private_keys_convert_to_sec1_and_register_in_it() {
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let version = Version::V1_4;
+    let (ec_private, ec_public) = ec_key();
+    let ec = Some((CryptographicAlgorithm::EC, 256));
+    let (pkcs8_uid, _) = register_pair(
+        &mut client,
+        version,
+        Item::structure(
+            tags::PRIVATE_KEY,
+            vec![key_block(KeyFormatType::PKCS_8, &ec_private, ec)],
+        ),
+        Item::structure(
+            tags::PUBLIC_KEY,
+            vec![key_block(KeyFormatType::X_509, &ec_public, ec)],
+        ),
+    )
+    .await;
+    // Get as EC Private Key: an RFC 5915 ECPrivateKey naming prime256v1.
+    let block = super::create_key_pair::key_block(
+        &mut client,
+        version,
+        &pkcs8_uid,
+        Some(KeyFormatType::EC_PRIVATE_KEY),
+    )
+    .await;
+    assert_eq!(
+        super::create_key_pair::format_of(&block),
+        KeyFormatType::EC_PRIVATE_KEY
+    );
+    let sec1 = super::create_key_pair::material(&block);
+    assert_eq!(&sec1[2..5], &[0x02, 0x01, 0x01], "version 1");
+    let prime256v1 = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    assert!(sec1.windows(prime256v1.len()).any(|w| w == prime256v1));
+    // Registered in that form, the key signs; ring checks the signature.
+    let (sec1_uid, public_uid) = register_pair(
+        &mut client,
+        version,
+        Item::structure(
+            tags::PRIVATE_KEY,
+            vec![key_block(KeyFormatType::EC_PRIVATE_KEY, &sec1, ec)],
+        ),
+        Item::structure(
+            tags::PUBLIC_KEY,
+            vec![key_block(KeyFormatType::X_509, &ec_public, ec)],
+        ),
+    )
+    .await;
+    let signature = sign(&mut client, version, &sec1_uid, None, DATA).await;
+    UnparsedPublicKey::new(&ring_sig::ECDSA_P256_SHA256_ASN1, &ec_public[26..])
+        .verify(DATA, &signature)
+        .expect("a SEC1-registered key signs");
+    assert_eq!(
+        verify(&mut client, version, &public_uid, None, DATA, &signature).await,
+        ValidityIndicator::VALID
+    );
+    // And converts back to PKCS#8 that ring accepts.
+    let pkcs8 = super::create_key_pair::key_block(
+        &mut client,
+        version,
+        &sec1_uid,
+        Some(KeyFormatType::PKCS_8),
+    )
+    .await;
+    let rng = ring::rand::SystemRandom::new();
+    ring_sig::EcdsaKeyPair::from_pkcs8(
+        &ring_sig::ECDSA_P256_SHA256_ASN1_SIGNING,
+        &super::create_key_pair::material(&pkcs8),
+        &rng,
+    )
+    .expect("PKCS#8 from SEC1");
+}

@@ -448,3 +448,68 @@ async fn protect_stop_date_and_usage_limits_end_signing() {
         assert_eq!(reason, expected, "Usage Limits exhausted on {version}");
     }
 }
+
+#[tokio::test]
+async fn digested_data_is_signed_as_given_for_rsa() {
+    use sha2::Digest;
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let version = Version::V2_1;
+    let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+    let public_der = material(&key_block(&mut client, version, &public, None).await);
+    let digest = sha2::Sha256::digest(DATA).to_vec();
+    for (padding, verification) in [
+        (
+            PaddingMethod::PKCS1_V1_5,
+            &ring_sig::RSA_PKCS1_2048_8192_SHA256 as &dyn ring_sig::VerificationAlgorithm,
+        ),
+        (PaddingMethod::PSS, &ring_sig::RSA_PSS_2048_8192_SHA256),
+    ] {
+        let payload = ok(
+            &mut client,
+            version,
+            Operation::SIGN,
+            vec![
+                uid_field(&private),
+                padding_and_hash(padding, HashingAlgorithm::SHA_256),
+                Item::new(tags::DIGESTED_DATA, Value::ByteString(digest.clone())),
+            ],
+        )
+        .await;
+        let signature = bytes_of(&payload, tags::SIGNATURE_DATA);
+        UnparsedPublicKey::new(verification, &public_der)
+            .verify(DATA, &signature)
+            .unwrap_or_else(|_| panic!("{padding:?} over the digest verifies over the data"));
+    }
+    // Data and Digested Data together are refused; ECDSA does not take digests.
+    let reason = fails(
+        &mut client,
+        version,
+        Operation::SIGN,
+        vec![
+            uid_field(&private),
+            padding_and_hash(PaddingMethod::PSS, HashingAlgorithm::SHA_256),
+            Item::new(tags::DATA, Value::ByteString(DATA.to_vec())),
+            Item::new(tags::DIGESTED_DATA, Value::ByteString(digest.clone())),
+        ],
+    )
+    .await;
+    assert_eq!(reason, ResultReason::INVALID_MESSAGE);
+    let (ec_private, _) = signing_pair(
+        &mut client,
+        version,
+        vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
+    )
+    .await;
+    let reason = fails(
+        &mut client,
+        version,
+        Operation::SIGN,
+        vec![
+            uid_field(&ec_private),
+            Item::new(tags::DIGESTED_DATA, Value::ByteString(digest)),
+        ],
+    )
+    .await;
+    assert_eq!(reason, ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS);
+}

@@ -1,23 +1,27 @@
 //! Key material held in managed objects, in the forms the cryptographic
 //! operations need (KMIP 1.2 §2.1.7 Key Value, §9.1.3.2.3 Key Format Type):
-//! private keys as PKCS#1 (RSA), PKCS#8 (RSA, EC, Ed25519) or Transparent RSA
-//! Private Key; public keys as PKCS#1 (RSA), X.509 SubjectPublicKeyInfo or
-//! Transparent RSA Public Key, or taken from an X.509 Certificate object.
+//! private keys as PKCS#1 (RSA), PKCS#8 (RSA, EC, Ed25519), SEC1 EC Private
+//! Key or Transparent RSA Private Key; public keys as PKCS#1 (RSA), X.509
+//! SubjectPublicKeyInfo or Transparent RSA Public Key, or taken from an
+//! X.509 Certificate object.
 //! Every registered form is normalised here so Sign, Signature Verify,
 //! Encrypt and Decrypt never care how the client supplied the key.
 
-use rsa::pkcs1::{
-    DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, EncodeRsaPublicKey,
-};
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::der::asn1::{AnyRef, BitStringRef};
 use rsa::pkcs8::der::Encode;
 use rsa::pkcs8::spki::AlgorithmIdentifierRef;
 use rsa::pkcs8::{
-    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, ObjectIdentifier,
-    PrivateKeyInfo, SubjectPublicKeyInfoRef,
+    DecodePrivateKey, DecodePublicKey, EncodePublicKey, ObjectIdentifier, PrivateKeyInfo,
+    SubjectPublicKeyInfoRef,
 };
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
+
+mod convert;
+mod sec1;
+
+pub use convert::reformat;
 
 use super::object::ManagedObject;
 use super::ops::OpError;
@@ -192,6 +196,9 @@ pub fn private_key(object: &ManagedObject) -> Result<PrivateKey, OpError> {
             .map_err(|e| unusable(object, format!("PKCS#1 private key does not parse: {e}"))),
         KeyFormatType::PKCS_8 => pkcs8_private_key(bytes)
             .map_err(|e| unusable(object, format!("PKCS#8 private key: {e}"))),
+        KeyFormatType::EC_PRIVATE_KEY => sec1::to_pkcs8(bytes)
+            .and_then(|(_, pkcs8)| pkcs8_private_key(&pkcs8))
+            .map_err(|e| unusable(object, format!("EC Private Key (SEC1): {e}"))),
         other => Err(OpError::new(
             ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
             format!(
@@ -402,142 +409,6 @@ pub fn algorithm_and_length(key: &PublicKey) -> (CryptographicAlgorithm, i32) {
         PublicKey::Ecdsa { curve, .. } => (CryptographicAlgorithm::ECDSA, curve.bits()),
         PublicKey::Ed25519 { .. } => (CryptographicAlgorithm::ED25519, 256),
     }
-}
-
-/// A positive integer as a KMIP Big Integer: big-endian two's complement,
-/// sign-padded to a multiple of 8 bytes (KMIP 1.2 §9.1.1.4).
-fn big_integer(value: &BigUint) -> Value {
-    let mut bytes = value.to_bytes_be();
-    if bytes.first().is_some_and(|b| b & 0x80 != 0) {
-        bytes.insert(0, 0);
-    }
-    let padding = (8 - bytes.len() % 8) % 8;
-    let mut out = vec![0u8; padding];
-    out.extend(bytes);
-    Value::BigInteger(out)
-}
-
-/// The Key Material of a key in `wanted` format, or `None` when this key
-/// cannot be expressed that way.
-fn key_material_as(
-    object_type: ObjectType,
-    private: Option<&PrivateKey>,
-    public: &PublicKey,
-    wanted: KeyFormatType,
-) -> Result<Option<Value>, String> {
-    let der = |r: Result<Vec<u8>, String>| r.map(|d| Some(Value::ByteString(d)));
-    if object_type == ObjectType::PRIVATE_KEY {
-        return match (private, wanted) {
-            (Some(PrivateKey::Rsa(rsa)), KeyFormatType::PKCS_1) => der(rsa
-                .to_pkcs1_der()
-                .map(|d| d.as_bytes().to_vec())
-                .map_err(|e| e.to_string())),
-            (Some(PrivateKey::Rsa(rsa)), KeyFormatType::PKCS_8) => der(rsa
-                .to_pkcs8_der()
-                .map(|d| d.as_bytes().to_vec())
-                .map_err(|e| e.to_string())),
-            (Some(PrivateKey::Rsa(rsa)), KeyFormatType::TRANSPARENT_RSA_PRIVATE_KEY) => {
-                let primes = rsa.primes();
-                let (Some(p), Some(q)) = (primes.first(), primes.get(1)) else {
-                    return Err("RSA key without two primes".into());
-                };
-                let one = BigUint::from(1u8);
-                let exponent_p = rsa.d() % (p - &one);
-                let exponent_q = rsa.d() % (q - &one);
-                let crt = rsa
-                    .crt_coefficient()
-                    .ok_or("RSA key without a CRT coefficient")?;
-                let fields = [
-                    (tags::MODULUS, rsa.n().clone()),
-                    (tags::PRIVATE_EXPONENT, rsa.d().clone()),
-                    (tags::PUBLIC_EXPONENT, rsa.e().clone()),
-                    (tags::P, p.clone()),
-                    (tags::Q, q.clone()),
-                    (tags::PRIME_EXPONENT_P, exponent_p),
-                    (tags::PRIME_EXPONENT_Q, exponent_q),
-                    (tags::CRT_COEFFICIENT, crt),
-                ];
-                Ok(Some(Value::Structure(
-                    fields
-                        .iter()
-                        .map(|(tag, v)| Item::new(*tag, big_integer(v)))
-                        .collect(),
-                )))
-            }
-            (Some(PrivateKey::Ecdsa { pkcs8, .. }), KeyFormatType::PKCS_8)
-            | (Some(PrivateKey::Ed25519 { pkcs8 }), KeyFormatType::PKCS_8) => {
-                Ok(Some(Value::ByteString(pkcs8.clone())))
-            }
-            _ => Ok(None),
-        };
-    }
-    match (public, wanted) {
-        (PublicKey::Rsa(rsa), KeyFormatType::PKCS_1) => der(rsa
-            .to_pkcs1_der()
-            .map(|d| d.as_bytes().to_vec())
-            .map_err(|e| e.to_string())),
-        (_, KeyFormatType::X_509) => spki_of(public)
-            .map(|d| Some(Value::ByteString(d)))
-            .map_err(|e| e.message),
-        (PublicKey::Rsa(rsa), KeyFormatType::TRANSPARENT_RSA_PUBLIC_KEY) => {
-            Ok(Some(Value::Structure(vec![
-                Item::new(tags::MODULUS, big_integer(rsa.n())),
-                Item::new(tags::PUBLIC_EXPONENT, big_integer(rsa.e())),
-            ])))
-        }
-        _ => Ok(None),
-    }
-}
-
-/// Re-expresses a Public or Private Key object in another Key Format Type
-/// (Get, KMIP 1.2 §4.11): RSA keys as PKCS#1, PKCS#8 / X.509 or Transparent
-/// RSA; EC and Ed25519 keys as PKCS#8 / X.509.
-pub fn reformat(object: &ManagedObject, wanted: KeyFormatType) -> Result<Item, OpError> {
-    let block = key_block(object)?;
-    let material = object.material.as_ref().ok_or_else(|| {
-        OpError::new(
-            ResultReason::KEY_VALUE_NOT_PRESENT,
-            format!("object {} has no key material", object.uid),
-        )
-    })?;
-    let current = block_format(block);
-    if current == wanted {
-        return Ok(material.clone());
-    }
-    if block.child(tags::KEY_WRAPPING_DATA).is_some() {
-        return Err(OpError::new(
-            ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
-            format!("object {} is wrapped and cannot be converted", object.uid),
-        ));
-    }
-    let private = match object.object_type {
-        ObjectType::PRIVATE_KEY => Some(private_key(object)?),
-        _ => None,
-    };
-    let public = match &private {
-        Some(key) => public_of(key)?,
-        None => public_key(object)?,
-    };
-    let value = key_material_as(object.object_type, private.as_ref(), &public, wanted)
-        .map_err(|e| OpError::new(ResultReason::CRYPTOGRAPHIC_FAILURE, e))?
-        .ok_or_else(|| {
-            OpError::new(
-                ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
-                format!(
-                    "object {} is held as {current:?} and cannot be returned as {wanted:?}",
-                    object.uid
-                ),
-            )
-        })?;
-    let mut block = block.clone();
-    block.walk_mut(&mut |item| {
-        if item.tag == tags::KEY_FORMAT_TYPE {
-            item.value = Value::Enumeration(wanted.0);
-        } else if item.tag == tags::KEY_MATERIAL {
-            item.value = value.clone();
-        }
-    });
-    Ok(Item::structure(material.tag, vec![block]))
 }
 
 /// The operating system's random number generator (through ring), in the
