@@ -353,3 +353,34 @@ async fn id_placeholder_and_errors() {
         assert_eq!(reason, ResultReason::KEY_VALUE_NOT_PRESENT);
     }
 }
+
+#[tokio::test]
+async fn destroyed_key_in_1_1_is_refused_with_permission_denied() {
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let version = Version::V1_1;
+    let (doomed, _) = create_pair(
+        &mut client,
+        version,
+        ec_common(),
+        vec![mask(SIGN)],
+        vec![mask(VERIFY)],
+    )
+    .await;
+    ok(
+        &mut client,
+        version,
+        Operation::DESTROY,
+        vec![uid_field(&doomed)],
+    )
+    .await;
+    let reason = fails(
+        &mut client,
+        version,
+        Operation::RE_KEY_KEY_PAIR,
+        vec![private_uid(&doomed)],
+    )
+    .await;
+    // Key Value Not Present is a KMIP 1.2 reason.
+    assert_eq!(reason, ResultReason::PERMISSION_DENIED);
+}

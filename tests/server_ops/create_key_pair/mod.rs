@@ -576,3 +576,32 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn algorithm_stated_for_one_half_describes_both() {
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let version = Version::V2_1;
+    let (private, public) = create_pair(
+        &mut client,
+        version,
+        vec![],
+        vec![
+            mask(SIGN),
+            algorithm(CryptographicAlgorithm::ECDSA),
+            length(384),
+        ],
+        vec![mask(VERIFY)],
+    )
+    .await;
+    for uid in [&private, &public] {
+        assert_eq!(
+            attribute(&mut client, version, uid, "", tags::CRYPTOGRAPHIC_ALGORITHM).await,
+            Some(Value::Enumeration(CryptographicAlgorithm::ECDSA.0))
+        );
+        assert_eq!(
+            attribute(&mut client, version, uid, "", tags::CRYPTOGRAPHIC_LENGTH).await,
+            Some(Value::Integer(384))
+        );
+    }
+}

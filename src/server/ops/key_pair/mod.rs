@@ -110,8 +110,9 @@ fn invalid_value(ctx: &OpContext<'_, '_>, message: impl Into<String>) -> OpError
     )
 }
 
-/// Attributes that must be equal for both keys (KMIP 1.2 Table 141) and
-/// Names that the two new keys may not share.
+/// Attributes that must be equal for both keys when both state them (KMIP
+/// 1.2 Table 141; the server records the generated key's Algorithm and
+/// Length on both) and Names that the two new keys may not share.
 fn check_pair_consistency(
     ctx: &OpContext<'_, '_>,
     private: &[Attribute],
@@ -123,7 +124,8 @@ fn check_pair_consistency(
         tags::CRYPTOGRAPHIC_DOMAIN_PARAMETERS,
         tags::CRYPTOGRAPHIC_PARAMETERS,
     ] {
-        if value_of(private, tag) != value_of(public, tag) {
+        let (a, b) = (value_of(private, tag), value_of(public, tag));
+        if a.is_some() && b.is_some() && a != b {
             return Err(invalid_value(
                 ctx,
                 format!(
@@ -332,7 +334,10 @@ fn pair_response(private_uid: &str, public_uid: &str) -> OpResult {
 pub fn create_key_pair(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let (private_attrs, public_attrs) = requested_attributes(ctx, payload)?;
     check_pair_consistency(ctx, &private_attrs, &public_attrs)?;
-    let (spec, algorithm) = spec_of(ctx, &private_attrs)?;
+    // Algorithm, Length and curve may be stated for either half alone.
+    let mut described = private_attrs.clone();
+    described.extend(public_attrs.iter().cloned());
+    let (spec, algorithm) = spec_of(ctx, &described)?;
     check_masks(ctx, spec, &private_attrs, &public_attrs)?;
     let (private, public) = build_pair(
         ctx,

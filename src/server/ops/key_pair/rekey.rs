@@ -160,8 +160,15 @@ fn existing_private_key(ctx: &OpContext<'_, '_>, payload: &Item) -> Result<Manag
         ));
     }
     if old.material.is_none() {
+        // Key Value Not Present arrived in KMIP 1.2; 1.1 says Permission Denied.
+        let reason =
+            if ResultReason::def().defined_in(ResultReason::KEY_VALUE_NOT_PRESENT.0, ctx.version) {
+                ResultReason::KEY_VALUE_NOT_PRESENT
+            } else {
+                ResultReason::PERMISSION_DENIED
+            };
         return Err(OpError::new(
-            ResultReason::KEY_VALUE_NOT_PRESENT,
+            reason,
             format!("private key {uid} has been destroyed"),
         ));
     }
