@@ -138,6 +138,27 @@ async fn rsa_signatures_made_with_ring_verify_on_the_server() {
                 ValidityIndicator::INVALID
             );
         }
+        // PSS with the maximum salt length (as the CS-AC-M-2 signature uses)
+        // verifies without a Salt Length parameter.
+        {
+            use rsa::pkcs1::DecodeRsaPrivateKey;
+            use sha2::Digest;
+            let key = rsa::RsaPrivateKey::from_pkcs1_der(&pkcs1).unwrap();
+            let hashed = sha2::Sha256::digest(DATA);
+            let long_salt = key
+                .sign_with_rng(
+                    &mut rsa::rand_core::OsRng,
+                    rsa::Pss::new_with_salt::<sha2::Sha256>(256 - 32 - 2),
+                    &hashed,
+                )
+                .unwrap();
+            let pss = padding_and_hash(PaddingMethod::PSS, HashingAlgorithm::SHA_256);
+            assert_eq!(
+                verify(&mut client, version, &public, pss, DATA, &long_salt).await,
+                ValidityIndicator::VALID,
+                "maximum-salt PSS on {version}"
+            );
+        }
         // CS-AC-M-3: the same PSS signature checked with another hash is Invalid.
         let signature = ring_rsa_sign(&pkcs1, &ring_sig::RSA_PSS_SHA256);
         let sha1 = padding_and_hash(PaddingMethod::PSS, HashingAlgorithm::SHA_1);

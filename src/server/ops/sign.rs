@@ -257,6 +257,18 @@ fn pss_padding(
     .ok_or_else(|| unsupported_parameters(ctx, format!("PSS with {hash:?} is not supported")))
 }
 
+/// Salt lengths to try when the parameters name none (KMIP 2.1 §3.6 says the
+/// hash length; signers also use the maximum, as the CS-AC-M-2 signature does,
+/// and no salt at all).
+fn pss_salt_candidates(key: &rsa::RsaPublicKey, hash_len: usize) -> Vec<usize> {
+    let modulus_bits = rsa::traits::PublicKeyParts::n(key).bits();
+    let encoded_len = (modulus_bits.saturating_sub(1)).div_ceil(8);
+    let maximum = encoded_len.saturating_sub(hash_len + 2);
+    let mut candidates = vec![hash_len, maximum, 0];
+    candidates.dedup();
+    candidates
+}
+
 fn ecdsa_verification(
     curve: Curve,
     hash: HashingAlgorithm,
@@ -354,13 +366,20 @@ fn verifies(
                 signature,
             )
             .is_ok(),
-        (PublicKey::Rsa(rsa), Scheme::RsaPss(hash, salt)) => rsa
-            .verify(
-                pss_padding(ctx, hash, salt)?,
-                &message.hashed(ctx, hash)?,
-                signature,
-            )
-            .is_ok(),
+        (PublicKey::Rsa(rsa), Scheme::RsaPss(hash, salt)) => {
+            let hashed = message.hashed(ctx, hash)?;
+            let candidates = match salt {
+                Some(len) => vec![len],
+                None => pss_salt_candidates(rsa, hashed.len()),
+            };
+            let mut valid = false;
+            for len in candidates {
+                valid |= rsa
+                    .verify(pss_padding(ctx, hash, Some(len))?, &hashed, signature)
+                    .is_ok();
+            }
+            valid
+        }
         (PublicKey::Ecdsa { curve, point }, Scheme::Ecdsa(hash)) => {
             only_rsa_digests(ctx, message)?;
             let algorithm = ecdsa_verification(*curve, hash).ok_or_else(|| {
