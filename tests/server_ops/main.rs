@@ -7,6 +7,7 @@ mod support;
 
 mod adjust_attribute;
 mod archive;
+mod asymmetric_encrypt;
 mod certify;
 mod check;
 mod create_key_pair;

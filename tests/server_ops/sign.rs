@@ -1,4 +1,515 @@
-//! sign: tests to come.
+//! Sign (KMIP 1.2 §4.31, 2.1 §6.1.52): signatures made by the server are
+//! checked with ring in the test, for RSA PKCS#1 v1.5 and PSS, ECDSA and
+//! Ed25519; and the checks before signing (state, dates, mask, limits).
 
-#[allow(unused_imports)]
+use super::create_key_pair::{
+    algorithm, create_pair, crypto_parameters, key_block, length, mask, material, signing_pair,
+    spki_key, Field, DECRYPT, SIGN, VERIFY,
+};
 use super::support::*;
+use kmip_conform::kmip::{
+    tags, CryptographicAlgorithm, DigitalSignatureAlgorithm, HashingAlgorithm, Operation,
+    PaddingMethod, ResultReason, Version,
+};
+use kmip_conform::ttlv::{Item, Value};
+use ring::signature::{self as ring_sig, UnparsedPublicKey};
+
+pub const DATA: &[u8] = b"the quick brown fox jumps over the lazy dog";
+
+/// Signs `data`; returns the Signature Data.
+pub async fn sign(
+    client: &mut Client,
+    version: Version,
+    uid: &str,
+    parameters: Option<Item>,
+    data: &[u8],
+) -> Vec<u8> {
+    let mut fields = vec![uid_field(uid)];
+    fields.extend(parameters);
+    fields.push(Item::new(tags::DATA, Value::ByteString(data.to_vec())));
+    let payload = ok(client, version, Operation::SIGN, fields).await;
+    assert_eq!(
+        field(&payload, tags::UNIQUE_IDENTIFIER),
+        &Value::TextString(uid.into())
+    );
+    bytes_of(&payload, tags::SIGNATURE_DATA)
+}
+
+/// A Sign request payload.
+pub fn sign_payload(uid: &str, parameters: Option<Item>, data: &[u8]) -> Vec<Item> {
+    let mut fields = vec![uid_field(uid)];
+    fields.extend(parameters);
+    fields.push(Item::new(tags::DATA, Value::ByteString(data.to_vec())));
+    fields
+}
+
+fn padding_and_hash(padding: PaddingMethod, hash: HashingAlgorithm) -> Item {
+    crypto_parameters(&[
+        (tags::PADDING_METHOD, padding.0),
+        (tags::HASHING_ALGORITHM, hash.0),
+    ])
+}
+
+fn rsa_common() -> Vec<Field> {
+    vec![algorithm(CryptographicAlgorithm::RSA), length(2048)]
+}
+
+#[tokio::test]
+async fn rsa_signatures_verify_with_ring() {
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    for version in [Version::V1_2, Version::V2_1] {
+        let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+        let public_der = material(&key_block(&mut client, version, &public, None).await);
+        let cases: [(
+            PaddingMethod,
+            HashingAlgorithm,
+            &'static dyn ring_sig::VerificationAlgorithm,
+        ); 6] = [
+            (
+                PaddingMethod::PKCS1_V1_5,
+                HashingAlgorithm::SHA_256,
+                &ring_sig::RSA_PKCS1_2048_8192_SHA256,
+            ),
+            (
+                PaddingMethod::PKCS1_V1_5,
+                HashingAlgorithm::SHA_384,
+                &ring_sig::RSA_PKCS1_2048_8192_SHA384,
+            ),
+            (
+                PaddingMethod::PKCS1_V1_5,
+                HashingAlgorithm::SHA_512,
+                &ring_sig::RSA_PKCS1_2048_8192_SHA512,
+            ),
+            (
+                PaddingMethod::PSS,
+                HashingAlgorithm::SHA_256,
+                &ring_sig::RSA_PSS_2048_8192_SHA256,
+            ),
+            (
+                PaddingMethod::PSS,
+                HashingAlgorithm::SHA_384,
+                &ring_sig::RSA_PSS_2048_8192_SHA384,
+            ),
+            (
+                PaddingMethod::PSS,
+                HashingAlgorithm::SHA_512,
+                &ring_sig::RSA_PSS_2048_8192_SHA512,
+            ),
+        ];
+        for (padding, hash, verification) in cases {
+            let signature = sign(
+                &mut client,
+                version,
+                &private,
+                Some(padding_and_hash(padding, hash)),
+                DATA,
+            )
+            .await;
+            UnparsedPublicKey::new(verification, &public_der)
+                .verify(DATA, &signature)
+                .unwrap_or_else(|_| panic!("{padding:?} {hash:?} signature on {version} verifies"));
+            assert!(
+                UnparsedPublicKey::new(verification, &public_der)
+                    .verify(b"other data", &signature)
+                    .is_err(),
+                "a signature does not verify other data"
+            );
+        }
+        // SHA-1 PKCS#1 v1.5 (legacy) through a Digital Signature Algorithm.
+        let signature = sign(
+            &mut client,
+            version,
+            &private,
+            Some(crypto_parameters(&[(
+                tags::DIGITAL_SIGNATURE_ALGORITHM,
+                DigitalSignatureAlgorithm::SHA_1_WITH_RSA_ENCRYPTION.0,
+            )])),
+            DATA,
+        )
+        .await;
+        UnparsedPublicKey::new(
+            &ring_sig::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            &public_der,
+        )
+        .verify(DATA, &signature)
+        .expect("SHA-1 with RSA signature verifies");
+    }
+}
+
+#[tokio::test]
+async fn key_attribute_parameters_apply_when_the_request_has_none() {
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let version = Version::V1_2;
+    let mut common = rsa_common();
+    common.push((
+        "Cryptographic Parameters",
+        padding_and_hash(PaddingMethod::PSS, HashingAlgorithm::SHA_256),
+    ));
+    let (private, public) = signing_pair(&mut client, version, common).await;
+    let public_der = material(&key_block(&mut client, version, &public, None).await);
+    let signature = sign(&mut client, version, &private, None, DATA).await;
+    UnparsedPublicKey::new(&ring_sig::RSA_PSS_2048_8192_SHA256, &public_der)
+        .verify(DATA, &signature)
+        .expect("PSS SHA-256 from the key's Cryptographic Parameters");
+    // A Digital Signature Algorithm in the request wins over the attribute.
+    let signature = sign(
+        &mut client,
+        version,
+        &private,
+        Some(crypto_parameters(&[(
+            tags::DIGITAL_SIGNATURE_ALGORITHM,
+            DigitalSignatureAlgorithm::SHA_512_WITH_RSA_ENCRYPTION.0,
+        )])),
+        DATA,
+    )
+    .await;
+    UnparsedPublicKey::new(&ring_sig::RSA_PKCS1_2048_8192_SHA512, &public_der)
+        .verify(DATA, &signature)
+        .expect("SHA-512 with RSA from the request");
+}
+
+#[tokio::test]
+async fn ecdsa_and_ed25519_signatures_verify_with_ring() {
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let version = Version::V2_1;
+    let cases: [(
+        i32,
+        &'static ring_sig::EcdsaVerificationAlgorithm,
+        Option<Item>,
+    ); 3] = [
+        (256, &ring_sig::ECDSA_P256_SHA256_ASN1, None),
+        (
+            256,
+            &ring_sig::ECDSA_P256_SHA256_ASN1,
+            Some(crypto_parameters(&[(
+                tags::DIGITAL_SIGNATURE_ALGORITHM,
+                DigitalSignatureAlgorithm::ECDSA_WITH_SHA256.0,
+            )])),
+        ),
+        (384, &ring_sig::ECDSA_P384_SHA384_ASN1, None),
+    ];
+    for (bits, verification, parameters) in cases {
+        let (private, public) = signing_pair(
+            &mut client,
+            version,
+            vec![algorithm(CryptographicAlgorithm::ECDSA), length(bits)],
+        )
+        .await;
+        let point = spki_key(&material(
+            &key_block(&mut client, version, &public, None).await,
+        ));
+        let signature = sign(&mut client, version, &private, parameters, DATA).await;
+        assert_eq!(signature[0], 0x30, "ECDSA signatures are DER sequences");
+        UnparsedPublicKey::new(verification, &point)
+            .verify(DATA, &signature)
+            .unwrap_or_else(|_| panic!("P-{bits} signature verifies"));
+    }
+    let (private, public) = signing_pair(
+        &mut client,
+        version,
+        vec![algorithm(CryptographicAlgorithm::ED25519)],
+    )
+    .await;
+    let point = spki_key(&material(
+        &key_block(&mut client, version, &public, None).await,
+    ));
+    let signature = sign(&mut client, version, &private, None, DATA).await;
+    UnparsedPublicKey::new(&ring_sig::ED25519, &point)
+        .verify(DATA, &signature)
+        .expect("Ed25519 signature verifies");
+}
+
+#[tokio::test]
+async fn sign_refuses_unusable_keys_and_parameters() {
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    for version in [Version::V1_2, Version::V2_1] {
+        let two = version.is_2x();
+        let pick = |v1: ResultReason, v2: ResultReason| if two { v2 } else { v1 };
+        let pkcs1 = || {
+            Some(padding_and_hash(
+                PaddingMethod::PKCS1_V1_5,
+                HashingAlgorithm::SHA_256,
+            ))
+        };
+        // Pre-Active: only Active keys sign.
+        let (private, public) = create_pair(
+            &mut client,
+            version,
+            rsa_common(),
+            vec![mask(SIGN)],
+            vec![mask(VERIFY)],
+        )
+        .await;
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            sign_payload(&private, pkcs1(), DATA),
+        )
+        .await;
+        assert_eq!(
+            reason,
+            pick(
+                ResultReason::PERMISSION_DENIED,
+                ResultReason::WRONG_KEY_LIFECYCLE_STATE
+            )
+        );
+        activate(&mut client, version, &private).await;
+        activate(&mut client, version, &public).await;
+        // A public key does not sign.
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            sign_payload(&public, pkcs1(), DATA),
+        )
+        .await;
+        assert_eq!(
+            reason,
+            pick(
+                ResultReason::INVALID_FIELD,
+                ResultReason::INVALID_OBJECT_TYPE
+            )
+        );
+        // RSA needs parameters (KMIP 1.2 §4.31) and they must fit the key.
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            sign_payload(&private, None, DATA),
+        )
+        .await;
+        assert_eq!(
+            reason,
+            pick(
+                ResultReason::INVALID_FIELD,
+                ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
+            )
+        );
+        let ecdsa_dsa = Some(crypto_parameters(&[(
+            tags::DIGITAL_SIGNATURE_ALGORITHM,
+            DigitalSignatureAlgorithm::ECDSA_WITH_SHA256.0,
+        )]));
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            sign_payload(&private, ecdsa_dsa, DATA),
+        )
+        .await;
+        assert_eq!(
+            reason,
+            pick(
+                ResultReason::INVALID_FIELD,
+                ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
+            )
+        );
+        let oaep = Some(padding_and_hash(
+            PaddingMethod::OAEP,
+            HashingAlgorithm::SHA_256,
+        ));
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            sign_payload(&private, oaep, DATA),
+        )
+        .await;
+        assert_eq!(
+            reason,
+            pick(
+                ResultReason::INVALID_FIELD,
+                ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
+            )
+        );
+        // No Data.
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            vec![uid_field(&private)],
+        )
+        .await;
+        assert_eq!(reason, ResultReason::INVALID_MESSAGE);
+        // Unknown object.
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            sign_payload("no-such-key", pkcs1(), DATA),
+        )
+        .await;
+        assert_eq!(
+            reason,
+            pick(ResultReason::ITEM_NOT_FOUND, ResultReason::OBJECT_NOT_FOUND)
+        );
+        // A private key whose mask does not include Sign.
+        let (decrypt_only, _) = create_pair(
+            &mut client,
+            version,
+            rsa_common(),
+            vec![mask(DECRYPT)],
+            vec![mask(VERIFY)],
+        )
+        .await;
+        activate(&mut client, version, &decrypt_only).await;
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            sign_payload(&decrypt_only, pkcs1(), DATA),
+        )
+        .await;
+        assert_eq!(
+            reason,
+            pick(
+                ResultReason::PERMISSION_DENIED,
+                ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn protect_stop_date_and_usage_limits_end_signing() {
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    for version in [Version::V1_2, Version::V2_1] {
+        let pkcs1 = || {
+            Some(padding_and_hash(
+                PaddingMethod::PKCS1_V1_5,
+                HashingAlgorithm::SHA_256,
+            ))
+        };
+        // Protect Stop Date in the past (CS-AC-M-8): no more signing.
+        let (private, _) = create_pair(
+            &mut client,
+            version,
+            rsa_common(),
+            vec![
+                mask(SIGN),
+                (
+                    "Protect Stop Date",
+                    Item::new(tags::PROTECT_STOP_DATE, Value::DateTime(1_000_000_000)),
+                ),
+            ],
+            vec![mask(VERIFY)],
+        )
+        .await;
+        activate(&mut client, version, &private).await;
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            sign_payload(&private, pkcs1(), DATA),
+        )
+        .await;
+        let expected = if version.is_2x() {
+            ResultReason::WRONG_KEY_LIFECYCLE_STATE
+        } else {
+            ResultReason::PERMISSION_DENIED
+        };
+        assert_eq!(reason, expected, "Protect Stop Date passed on {version}");
+        // Usage Limits of one object: one signature, then refused (KMIP 1.2 §4.31).
+        let limits = Item::structure(
+            tags::USAGE_LIMITS,
+            vec![
+                Item::new(tags::USAGE_LIMITS_TOTAL, Value::LongInteger(1)),
+                Item::new(tags::USAGE_LIMITS_COUNT, Value::LongInteger(1)),
+                Item::new(tags::USAGE_LIMITS_UNIT, Value::Enumeration(2)),
+            ],
+        );
+        let (limited, _) = create_pair(
+            &mut client,
+            version,
+            rsa_common(),
+            vec![mask(SIGN), ("Usage Limits", limits)],
+            vec![mask(VERIFY)],
+        )
+        .await;
+        activate(&mut client, version, &limited).await;
+        sign(&mut client, version, &limited, pkcs1(), DATA).await;
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            sign_payload(&limited, pkcs1(), DATA),
+        )
+        .await;
+        let expected = if version.is_2x() {
+            ResultReason::USAGE_LIMIT_EXCEEDED
+        } else {
+            ResultReason::PERMISSION_DENIED
+        };
+        assert_eq!(reason, expected, "Usage Limits exhausted on {version}");
+    }
+}
+
+#[tokio::test]
+async fn digested_data_is_signed_as_given_for_rsa() {
+    use sha2::Digest;
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let version = Version::V2_1;
+    let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+    let public_der = material(&key_block(&mut client, version, &public, None).await);
+    let digest = sha2::Sha256::digest(DATA).to_vec();
+    for (padding, verification) in [
+        (
+            PaddingMethod::PKCS1_V1_5,
+            &ring_sig::RSA_PKCS1_2048_8192_SHA256 as &dyn ring_sig::VerificationAlgorithm,
+        ),
+        (PaddingMethod::PSS, &ring_sig::RSA_PSS_2048_8192_SHA256),
+    ] {
+        let payload = ok(
+            &mut client,
+            version,
+            Operation::SIGN,
+            vec![
+                uid_field(&private),
+                padding_and_hash(padding, HashingAlgorithm::SHA_256),
+                Item::new(tags::DIGESTED_DATA, Value::ByteString(digest.clone())),
+            ],
+        )
+        .await;
+        let signature = bytes_of(&payload, tags::SIGNATURE_DATA);
+        UnparsedPublicKey::new(verification, &public_der)
+            .verify(DATA, &signature)
+            .unwrap_or_else(|_| panic!("{padding:?} over the digest verifies over the data"));
+    }
+    // Data and Digested Data together are refused; ECDSA does not take digests.
+    let reason = fails(
+        &mut client,
+        version,
+        Operation::SIGN,
+        vec![
+            uid_field(&private),
+            padding_and_hash(PaddingMethod::PSS, HashingAlgorithm::SHA_256),
+            Item::new(tags::DATA, Value::ByteString(DATA.to_vec())),
+            Item::new(tags::DIGESTED_DATA, Value::ByteString(digest.clone())),
+        ],
+    )
+    .await;
+    assert_eq!(reason, ResultReason::INVALID_MESSAGE);
+    let (ec_private, _) = signing_pair(
+        &mut client,
+        version,
+        vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
+    )
+    .await;
+    let reason = fails(
+        &mut client,
+        version,
+        Operation::SIGN,
+        vec![
+            uid_field(&ec_private),
+            Item::new(tags::DIGESTED_DATA, Value::ByteString(digest)),
+        ],
+    )
+    .await;
+    assert_eq!(reason, ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS);
+}

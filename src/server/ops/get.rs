@@ -1,7 +1,10 @@
-//! Get (KMIP 1.2 §4.11, 2.1 §6.1.23): return the object itself.
+//! Get (KMIP 1.2 §4.11, 2.1 §6.1.23): return the object itself, keys in
+//! the Key Format Type asked for where this server can convert them
+//! (symmetric: Raw/Transparent; asymmetric: see [`keys::reformat`]).
 
 use super::{response_payload, uid_item, OpContext, OpError, OpResult};
 use crate::kmip::{tags, KeyFormatType, ObjectType, ResultReason};
+use crate::server::keys;
 use crate::ttlv::{Item, Value};
 
 /// Re-expresses a Raw symmetric key block in another key format, where possible.
@@ -69,12 +72,15 @@ pub fn get(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         Some(Value::Enumeration(wanted)) if object.object_type == ObjectType::SYMMETRIC_KEY => {
             convert_symmetric(material, KeyFormatType(*wanted))?
         }
-        Some(Value::Enumeration(_)) => {
-            return Err(OpError::new(
-                ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
-                "only symmetric keys can be returned in another Key Format Type",
-            ))
+        Some(Value::Enumeration(wanted))
+            if [ObjectType::PUBLIC_KEY, ObjectType::PRIVATE_KEY].contains(&object.object_type) =>
+        {
+            keys::reformat(object, KeyFormatType(*wanted))?
         }
+        Some(Value::Enumeration(_)) => return Err(OpError::new(
+            ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
+            "only symmetric, public and private keys can be returned in another Key Format Type",
+        )),
         _ => material.clone(),
     };
     Ok(response_payload(vec![
