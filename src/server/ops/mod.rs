@@ -81,6 +81,9 @@ pub const IMPLEMENTED: &[Operation] = &[
     Operation::CANCEL,
     Operation::POLL,
     Operation::DISCOVER_VERSIONS,
+    Operation::CERTIFY,
+    Operation::RE_CERTIFY,
+    Operation::VALIDATE,
 ];
 
 /// Runs one operation (Poll and Cancel are handled by the batch layer).
