@@ -77,7 +77,7 @@ fn generate_issuing() -> Result<Issuing, String> {
     ];
     let now = unix_now();
     set_validity(&mut params, now - 24 * 3600, now + 20 * 365 * 24 * 3600)?;
-    params.serial_number = Some(random_serial());
+    params.serial_number = Some(random_serial()?);
     let certificate = params.self_signed(&key).map_err(|e| e.to_string())?;
     Ok(Issuing {
         certificate_der: certificate.der().to_vec(),
@@ -103,11 +103,12 @@ fn set_validity(params: &mut CertificateParams, from: i64, to: i64) -> Result<()
     Ok(())
 }
 
-/// A positive 16-byte serial number.
-fn random_serial() -> SerialNumber {
-    let mut bytes = super::store::random_bytes(16).unwrap_or_else(|| vec![0x5A; 16]);
+/// A random positive 16-byte serial number (RFC 5280 §4.1.2.2).
+fn random_serial() -> Result<SerialNumber, String> {
+    let mut bytes =
+        super::store::random_bytes(16).ok_or("the system random number generator failed")?;
     bytes[0] = (bytes[0] & 0x7F) | 0x40;
-    SerialNumber::from_slice(&bytes)
+    Ok(SerialNumber::from_slice(&bytes))
 }
 
 /// What goes into a certificate the CA issues.
@@ -163,7 +164,9 @@ impl CertificationAuthority {
             request.now + ISSUED_VALIDITY_SECONDS,
         )
         .map_err(|e| OpError::new(ResultReason::CRYPTOGRAPHIC_FAILURE, e))?;
-        params.serial_number = Some(random_serial());
+        params.serial_number = Some(
+            random_serial().map_err(|e| OpError::new(ResultReason::CRYPTOGRAPHIC_FAILURE, e))?,
+        );
         params
             .signed_by(&key, &issuing.issuer)
             .map(|c| c.der().to_vec())
@@ -307,4 +310,48 @@ pub fn parse_certificate(der: &[u8]) -> Option<X509Certificate<'_>> {
         .ok()
         .filter(|(rest, _)| rest.is_empty())
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issued_certificates_verify_with_the_ca_and_keep_the_key() {
+        let ca = CertificationAuthority::default();
+        let subject_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+        let spki = subject_key.subject_public_key_info();
+        let mut subject = DistinguishedName::new();
+        subject.push(DnType::CommonName, "unit test");
+        let der = ca
+            .issue(IssueRequest {
+                spki: &spki,
+                subject,
+                subject_alt_names: Vec::new(),
+                key_usages: Vec::new(),
+                extended_key_usages: Vec::new(),
+                now: unix_now(),
+            })
+            .unwrap();
+        let ca_der = ca.certificate_der().unwrap();
+        let (issued, authority) = (
+            parse_certificate(&der).unwrap(),
+            parse_certificate(&ca_der).unwrap(),
+        );
+        assert_eq!(issued.public_key().raw, spki.as_slice());
+        issued
+            .verify_signature(Some(authority.public_key()))
+            .unwrap();
+        assert!(!issued.basic_constraints().unwrap().unwrap().value.ca);
+        assert_eq!(key_bits(&spki), Some(256));
+        // The same CA for the life of the instance.
+        assert_eq!(ca.certificate_der().unwrap(), ca_der);
+        assert!(!format!("{ca:?}").contains("PRIVATE"));
+    }
+
+    #[test]
+    fn unsupported_keys_are_refused_not_panicked_on() {
+        assert!(SubjectKey::from_spki(b"\x30\x03\x02\x01\x00").is_err());
+        assert!(SubjectKey::from_spki(&[]).is_err());
+    }
 }

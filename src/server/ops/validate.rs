@@ -21,6 +21,10 @@
 //! holds a non-X.509 certificate, answers Unknown. Errors are only for a
 //! request that names no chain (Invalid Message), or names objects that do
 //! not exist, are not Certificates, are archived or belong to someone else.
+//! The KMIP 1.2 Validate error table (§11.25) lists only Invalid Message for
+//! a request that "does not specify a certificate list", so a 1.x request
+//! naming a missing or non-Certificate object gets Invalid Message; 2.x gets
+//! Object Not Found / Invalid Object Type.
 
 use x509_parser::error::X509Error;
 use x509_parser::prelude::X509Certificate;

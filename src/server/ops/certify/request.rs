@@ -347,3 +347,39 @@ pub fn default_subject(key_uid: Option<&str>) -> DistinguishedName {
     );
     name
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_subjects_are_read_most_specific_first() {
+        let name = text_name("CN=Client, OU=KMIP,O=ACME,C=US")
+            .unwrap()
+            .unwrap();
+        let kinds: Vec<DnType> = name.iter().map(|(kind, _)| kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                DnType::CountryName,
+                DnType::OrganizationName,
+                DnType::OrganizationalUnitName,
+                DnType::CommonName
+            ]
+        );
+        assert_eq!(text_name("").unwrap(), None);
+        assert!(text_name("CN").is_err());
+        assert!(text_name("XYZ=1").is_err());
+    }
+
+    #[test]
+    fn name_text_reverses_der_order() {
+        // C=US, CN=x (DER order) renders as CN=x,C=US.
+        let der = [
+            0x30, 0x1A, 0x31, 0x0B, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13, 0x02, b'U',
+            b'S', 0x31, 0x0B, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0C, 0x02, b'x', b'y',
+        ];
+        let (_, name) = X509Name::from_der(&der).unwrap();
+        assert_eq!(name_text(&name), "CN=xy,C=US");
+    }
+}
