@@ -563,3 +563,54 @@ async fn certify_in_kmip_1_0_uses_the_1_0_certificate_attributes() {
         None
     );
 }
+
+#[tokio::test]
+async fn the_usage_mask_becomes_the_key_usage_unless_the_request_names_one() {
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    for version in VERSIONS {
+        let (key_pair, spki) = ec_key();
+        let key = register_public_key(&mut client, version, &spki).await;
+        let mask = |bits: i32| {
+            attributes(
+                version,
+                vec![(
+                    "Cryptographic Usage Mask",
+                    Item::new(tags::CRYPTOGRAPHIC_USAGE_MASK, Value::Integer(bits)),
+                )],
+            )
+        };
+        // Sign | Verify: digitalSignature only.
+        let uid = certify(&mut client, version, vec![uid_field(&key), mask(0x3)]).await;
+        let der = certificate_der(&mut client, version, &uid).await;
+        let usage = parse(&der)
+            .key_usage()
+            .unwrap()
+            .expect("a Key Usage")
+            .value
+            .clone();
+        assert!(usage.digital_signature() && !usage.key_encipherment() && !usage.key_cert_sign());
+        // A request's own Key Usage wins over the mask.
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "agreement");
+        params.key_usages = vec![rcgen::KeyUsagePurpose::KeyAgreement];
+        let request = params.serialize_request(&key_pair).unwrap().der().to_vec();
+        let mut payload = vec![uid_field(&key), mask(0x3)];
+        payload.extend(request_fields(
+            version,
+            CertificateRequestType::PKCS_10,
+            &request,
+        ));
+        let uid = certify(&mut client, version, payload).await;
+        let der = certificate_der(&mut client, version, &uid).await;
+        let usage = parse(&der)
+            .key_usage()
+            .unwrap()
+            .expect("a Key Usage")
+            .value
+            .clone();
+        assert!(usage.key_agreement() && !usage.digital_signature());
+    }
+}

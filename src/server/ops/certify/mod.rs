@@ -29,7 +29,9 @@ use crate::server::ca::{self, IssueRequest};
 use crate::server::keys::public_key_spki;
 use crate::server::object::{multi_instance, AttrKey, Attribute, ManagedObject};
 use crate::ttlv::{Item, Value};
-use request::{bad_request, default_subject, same_key, signing_request, take_subject};
+use request::{
+    bad_request, default_subject, key_usages_from_mask, same_key, signing_request, take_subject,
+};
 use stored::{
     ca_copy_uid, certificate_attributes, certificate_item, link, linked, state_from_dates, unlink,
 };
@@ -155,7 +157,7 @@ fn certify_inner(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     };
     let mut attrs = client_attributes(ctx, payload)?;
     let attribute_subject = take_subject(&mut attrs)?;
-    let (subject, subject_alt_names, key_usages, extended_key_usages) = match request {
+    let (subject, subject_alt_names, mut key_usages, extended_key_usages) = match request {
         Some(request) => (
             request.subject.or(attribute_subject),
             request.subject_alt_names,
@@ -164,6 +166,9 @@ fn certify_inner(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         ),
         None => (attribute_subject, Vec::new(), Vec::new(), Vec::new()),
     };
+    if key_usages.is_empty() {
+        key_usages = key_usages_from_mask(&attrs);
+    }
     let der = ctx.config.certification_authority.issue(IssueRequest {
         spki: &spki,
         subject: subject.unwrap_or_else(|| default_subject(key_uid.as_deref())),
@@ -302,6 +307,17 @@ fn recertify_inner(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
             request.extended_key_usages,
         ),
         None => (attribute_subject, old_alt_names, Vec::new(), Vec::new()),
+    };
+    let key_usages = if key_usages.is_empty() {
+        // The request's mask, else the one the old certificate carried over.
+        let mask = key_usages_from_mask(&attrs);
+        if mask.is_empty() {
+            key_usages_from_mask(&old.attributes)
+        } else {
+            mask
+        }
+    } else {
+        key_usages
     };
     let subject = subject
         .or(old_subject)

@@ -335,6 +335,44 @@ pub fn name_text(name: &X509Name<'_>) -> String {
     parts.join(",")
 }
 
+/// The X.509 Key Usage (RFC 5280 §4.2.1.3) matching a Cryptographic Usage
+/// Mask attribute, for certificates whose request asks for none. Certificate
+/// and CRL Sign are not granted: this CA issues end-entity certificates only.
+pub fn key_usages_from_mask(attrs: &[Attribute]) -> Vec<KeyUsagePurpose> {
+    use crate::kmip::CryptographicUsageMask as Mask;
+    let Some(Value::Integer(mask)) = attrs
+        .iter()
+        .find(|a| a.key == AttrKey::Tag(tags::CRYPTOGRAPHIC_USAGE_MASK))
+        .map(|a| &a.value)
+    else {
+        return Vec::new();
+    };
+    let mask = *mask as u32;
+    let has = |bits: &[Mask]| bits.iter().any(|b| mask & b.0 != 0);
+    [
+        (
+            has(&[Mask::SIGN, Mask::VERIFY]),
+            KeyUsagePurpose::DigitalSignature,
+        ),
+        (
+            has(&[Mask::CONTENT_COMMITMENT]),
+            KeyUsagePurpose::ContentCommitment,
+        ),
+        (
+            has(&[Mask::WRAP_KEY, Mask::UNWRAP_KEY]),
+            KeyUsagePurpose::KeyEncipherment,
+        ),
+        (
+            has(&[Mask::ENCRYPT, Mask::DECRYPT]),
+            KeyUsagePurpose::DataEncipherment,
+        ),
+        (has(&[Mask::KEY_AGREEMENT]), KeyUsagePurpose::KeyAgreement),
+    ]
+    .into_iter()
+    .filter_map(|(on, usage)| on.then_some(usage))
+    .collect()
+}
+
 /// A default subject when neither the request nor the attributes name one.
 pub fn default_subject(key_uid: Option<&str>) -> DistinguishedName {
     let mut name = DistinguishedName::new();
