@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::ca::CertificationAuthority;
 use crate::kmip::{Operation, Version};
 
 /// What a connection without a client certificate may do.
@@ -36,6 +37,9 @@ pub struct ServerConfig {
     pub versions: Vec<Version>,
     /// Print one line per request on stderr.
     pub log_requests: bool,
+    /// The issuing CA of Certify and Re-certify; its key is generated on
+    /// first use and shared by clones of this configuration.
+    pub certification_authority: Arc<CertificationAuthority>,
 }
 
 impl Default for ServerConfig {
@@ -56,6 +60,7 @@ impl Default for ServerConfig {
             async_delay: Duration::from_millis(200),
             versions: Version::ALL.iter().rev().copied().collect(),
             log_requests: false,
+            certification_authority: Arc::default(),
         }
     }
 }
@@ -69,6 +74,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("async_ops", &self.async_ops)
             .field("async_delay", &self.async_delay)
             .field("versions", &self.versions)
+            .field("certification_authority", &self.certification_authority)
             .finish()
     }
 }

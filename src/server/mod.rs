@@ -8,6 +8,7 @@
 
 mod attributes;
 mod batch;
+pub mod ca;
 pub mod config;
 mod identity;
 mod keys;

@@ -99,6 +99,9 @@ pub const IMPLEMENTED: &[Operation] = &[
     Operation::RNG_RETRIEVE,
     Operation::RNG_SEED,
     Operation::HASH,
+    Operation::CERTIFY,
+    Operation::RE_CERTIFY,
+    Operation::VALIDATE,
 ];
 
 /// Runs one operation (Poll and Cancel are handled by the batch layer).
