@@ -6,6 +6,21 @@
 use super::dictionary::{ERRORS_V1_2, ERRORS_V2_1};
 use super::{Operation, ResultReason, Version};
 
+/// The Result Reasons a table cell names: one, or two for KMIP 1.2 §11.12's
+/// "Key Format Type and/or Key Compression Type Not Supported".
+fn reasons_by_name(name: &str) -> Vec<ResultReason> {
+    match name.split_once(" and/or ") {
+        Some((first, second)) => {
+            let suffix = second.rsplit_once(" Type ").map_or("", |(_, s)| s);
+            [format!("{first} {suffix}"), second.to_owned()]
+                .iter()
+                .filter_map(|n| reason_by_name(n))
+                .collect()
+        }
+        None => reason_by_name(name).into_iter().collect(),
+    }
+}
+
 /// A Result Reason by its spec name, ignoring case (the tables are not consistent).
 fn reason_by_name(name: &str) -> Option<ResultReason> {
     let name = name.trim().trim_end_matches('?');
@@ -33,7 +48,7 @@ pub fn allowed_reasons(operation: Operation, version: Version) -> Option<Vec<Res
             reasons.extend(
                 row.allowed_result_reasons
                     .iter()
-                    .filter_map(|n| reason_by_name(n)),
+                    .flat_map(|n| reasons_by_name(n)),
             );
         }
     } else {
@@ -43,7 +58,7 @@ pub fn allowed_reasons(operation: Operation, version: Version) -> Option<Vec<Res
             let this_operation = section_operation.eq_ignore_ascii_case(def.name);
             if general || this_operation {
                 specific |= this_operation;
-                reasons.extend(reason_by_name(row.result_reason));
+                reasons.extend(reasons_by_name(row.result_reason));
             }
         }
     }
@@ -67,6 +82,11 @@ mod tests {
         let get_2x = allowed_reasons(Operation::GET, Version::V2_1).unwrap();
         assert!(get_2x.contains(&ResultReason::OBJECT_NOT_FOUND));
         assert!(!get_2x.contains(&ResultReason::ITEM_NOT_FOUND));
+        assert!(
+            get_1x.contains(&ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED)
+                && get_1x.contains(&ResultReason::KEY_COMPRESSION_TYPE_NOT_SUPPORTED),
+            "\"Key Format Type and/or Key Compression Type Not Supported\" names both"
+        );
         let destroy_2x = allowed_reasons(Operation::DESTROY, Version::V2_1).unwrap();
         assert!(destroy_2x.contains(&ResultReason::WRONG_KEY_LIFECYCLE_STATE));
     }

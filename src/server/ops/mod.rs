@@ -102,6 +102,10 @@ pub const IMPLEMENTED: &[Operation] = &[
     Operation::CERTIFY,
     Operation::RE_CERTIFY,
     Operation::VALIDATE,
+    Operation::CREATE_KEY_PAIR,
+    Operation::RE_KEY_KEY_PAIR,
+    Operation::SIGN,
+    Operation::SIGNATURE_VERIFY,
 ];
 
 /// Runs one operation (Poll and Cancel are handled by the batch layer).
