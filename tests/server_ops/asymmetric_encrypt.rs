@@ -75,7 +75,6 @@ async fn crypt(
 }
 
 #[tokio::test]
-#[ignore = "needs Encrypt/Decrypt dispatch to asymmetric keys (symmetric-crypto branch)"]
 async fn rsa_oaep_round_trips_with_an_independent_peer() {
     let server = start(|_| {}).await;
     let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
@@ -125,7 +124,6 @@ async fn rsa_oaep_round_trips_with_an_independent_peer() {
 }
 
 #[tokio::test]
-#[ignore = "needs Encrypt/Decrypt dispatch to asymmetric keys (symmetric-crypto branch)"]
 async fn rsa_pkcs1_v1_5_round_trips_with_an_independent_peer() {
     let server = start(|_| {}).await;
     let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
