@@ -85,8 +85,12 @@ fn resolve_scheme(
         ));
     }
     let salt = match p.salt_length {
-        Some(s) if s < 0 => {
-            return Err(bad_parameters(ctx, format!("Salt Length {s} is negative")));
+        // No RSA key this server holds (at most 4096 bits) fits a longer salt.
+        Some(s) if !(0..=512).contains(&s) => {
+            return Err(bad_parameters(
+                ctx,
+                format!("Salt Length {s} is outside 0..=512 bytes"),
+            ));
         }
         other => other.map(|s| s as usize),
     };
