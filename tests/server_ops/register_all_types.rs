@@ -1,4 +1,4 @@
-//! Register (KMIP 1.2 §4.3, 2.1 §6.1.41) of every object type each version
+//! Register (KMIP 1.2 §4.3, 2.1 §6.1.43) of every object type each version
 //! defines, each Get back unchanged; and registered asymmetric keys in
 //! PKCS#1, PKCS#8 and X.509 forms used by Sign and Signature Verify.
 

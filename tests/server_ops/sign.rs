@@ -1,4 +1,4 @@
-//! Sign (KMIP 1.2 §4.31, 2.1 §6.1.52): signatures made by the server are
+//! Sign (KMIP 1.2 §4.31, 2.1 §6.1.55): signatures made by the server are
 //! checked with ring in the test, for RSA PKCS#1 v1.5 and PSS, ECDSA and
 //! Ed25519; and the checks before signing (state, dates, mask, limits).
 
