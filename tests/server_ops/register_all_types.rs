@@ -1,4 +1,4 @@
-//! Register (KMIP 1.2 §4.3, 2.1 §6.1.41) of every object type each version
+//! Register (KMIP 1.2 §4.3, 2.1 §6.1.43) of every object type each version
 //! defines, each Get back unchanged; and registered asymmetric keys in
 //! PKCS#1, PKCS#8 and X.509 forms used by Sign and Signature Verify.
 
@@ -432,6 +432,81 @@ async fn ec_private_keys_convert_to_sec1_and_register_in_it() {
         .expect("a SEC1-registered key signs");
     assert_eq!(
         verify(&mut client, version, &public_uid, None, DATA, &signature).await,
+        ValidityIndicator::VALID
+    );
+    // Transparent EC forms (KMIP 1.3+): Recommended Curve with Q String / D.
+    let transparent = super::create_key_pair::key_block(
+        &mut client,
+        version,
+        &public_uid,
+        Some(KeyFormatType::TRANSPARENT_EC_PUBLIC_KEY),
+    )
+    .await;
+    let q = transparent
+        .child(tags::KEY_VALUE)
+        .and_then(|v| v.child(tags::KEY_MATERIAL))
+        .expect("Key Material")
+        .clone();
+    assert_eq!(
+        field(&q, tags::RECOMMENDED_CURVE),
+        &Value::Enumeration(kmip_conform::kmip::RecommendedCurve::P_256.0)
+    );
+    assert_eq!(
+        field(&q, tags::Q_STRING),
+        &Value::ByteString(ec_public[26..].to_vec())
+    );
+    let d_block = super::create_key_pair::key_block(
+        &mut client,
+        version,
+        &sec1_uid,
+        Some(KeyFormatType::TRANSPARENT_EC_PRIVATE_KEY),
+    )
+    .await;
+    let d = d_block
+        .child(tags::KEY_VALUE)
+        .and_then(|v| v.child(tags::KEY_MATERIAL))
+        .expect("Key Material");
+    let Value::BigInteger(d) = field(d, tags::D) else {
+        panic!("D is a Big Integer")
+    };
+    assert_eq!(d.len() % 8, 0);
+    assert_eq!(
+        rsa::BigUint::from_bytes_be(d),
+        rsa::BigUint::from_bytes_be(&sec1[7..39]),
+        "D is the SEC1 private key"
+    );
+    // A Transparent EC Public Key registers and verifies.
+    let transparent_uid = register(
+        &mut client,
+        version,
+        ObjectType::PUBLIC_KEY,
+        Item::structure(
+            tags::PUBLIC_KEY,
+            vec![Item::structure(
+                tags::KEY_BLOCK,
+                vec![
+                    enumeration(
+                        tags::KEY_FORMAT_TYPE,
+                        KeyFormatType::TRANSPARENT_EC_PUBLIC_KEY.0,
+                    ),
+                    Item::structure(tags::KEY_VALUE, vec![q]),
+                ],
+            )],
+        ),
+        vec![mask(VERIFY)],
+    )
+    .await;
+    activate(&mut client, version, &transparent_uid).await;
+    assert_eq!(
+        verify(
+            &mut client,
+            version,
+            &transparent_uid,
+            None,
+            DATA,
+            &signature
+        )
+        .await,
         ValidityIndicator::VALID
     );
     // And converts back to PKCS#8 that ring accepts.

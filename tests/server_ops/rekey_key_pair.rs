@@ -1,4 +1,4 @@
-//! Re-key Key Pair (KMIP 1.2 §4.5, 2.1 §6.1.43): a replacement pair with
+//! Re-key Key Pair (KMIP 1.2 §4.5, 2.1 §6.1.47): a replacement pair with
 //! new material, the old pair's attributes and Names, Replacement/Replaced
 //! Object links both ways, and dates moved by the Offset (Table 149).
 

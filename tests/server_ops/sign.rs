@@ -1,4 +1,4 @@
-//! Sign (KMIP 1.2 §4.31, 2.1 §6.1.52): signatures made by the server are
+//! Sign (KMIP 1.2 §4.31, 2.1 §6.1.55): signatures made by the server are
 //! checked with ring in the test, for RSA PKCS#1 v1.5 and PSS, ECDSA and
 //! Ed25519; and the checks before signing (state, dates, mask, limits).
 
@@ -512,4 +512,52 @@ async fn digested_data_is_signed_as_given_for_rsa() {
     )
     .await;
     assert_eq!(reason, ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS);
+}
+
+#[tokio::test]
+async fn pss_salt_length_is_honoured_and_bounded() {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    use sha2::Digest;
+    let server = start(|_| {}).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let version = Version::V1_4;
+    let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+    let public_key = rsa::RsaPublicKey::from_pkcs1_der(&material(
+        &key_block(&mut client, version, &public, None).await,
+    ))
+    .unwrap();
+    let with_salt = |salt: i32| {
+        Some(Item::structure(
+            tags::CRYPTOGRAPHIC_PARAMETERS,
+            vec![
+                Item::new(
+                    tags::PADDING_METHOD,
+                    Value::Enumeration(PaddingMethod::PSS.0),
+                ),
+                Item::new(
+                    tags::HASHING_ALGORITHM,
+                    Value::Enumeration(HashingAlgorithm::SHA_256.0),
+                ),
+                Item::new(tags::SALT_LENGTH, Value::Integer(salt)),
+            ],
+        ))
+    };
+    let signature = sign(&mut client, version, &private, with_salt(0), DATA).await;
+    public_key
+        .verify(
+            rsa::Pss::new_with_salt::<sha2::Sha256>(0),
+            &sha2::Sha256::digest(DATA),
+            &signature,
+        )
+        .expect("a PSS signature with an empty salt");
+    for bad in [-1, 1_000_000] {
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::SIGN,
+            sign_payload(&private, with_salt(bad), DATA),
+        )
+        .await;
+        assert_eq!(reason, ResultReason::INVALID_FIELD, "Salt Length {bad}");
+    }
 }

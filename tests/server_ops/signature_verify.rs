@@ -1,4 +1,4 @@
-//! Signature Verify (KMIP 1.2 §4.32, 2.1 §6.1.53): signatures made in the
+//! Signature Verify (KMIP 1.2 §4.32, 2.1 §6.1.56): signatures made in the
 //! test with ring (from key material obtained by Get) are checked by the
 //! server; tampered data or signatures are Invalid; the checks before use.
 

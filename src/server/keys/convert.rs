@@ -1,6 +1,7 @@
 //! Key Format Type conversions for Get (KMIP 1.2 §4.11, §2.1.7): RSA keys
-//! as PKCS#1, PKCS#8 / X.509 or Transparent RSA; EC keys as PKCS#8 or
-//! SEC1 (EC Private Key) / X.509; Ed25519 keys as PKCS#8 / X.509.
+//! as PKCS#1, PKCS#8 / X.509 or Transparent RSA; EC keys as PKCS#8, SEC1
+//! (EC Private Key) or Transparent EC(DSA) / X.509 or Transparent EC(DSA);
+//! Ed25519 keys as PKCS#8 / X.509.
 
 use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::pkcs8::EncodePrivateKey;
@@ -75,6 +76,20 @@ fn key_material_as(
                         .collect(),
                 )))
             }
+            (
+                Some(PrivateKey::Ecdsa { curve, pkcs8 }),
+                KeyFormatType::TRANSPARENT_EC_PRIVATE_KEY
+                | KeyFormatType::TRANSPARENT_ECDSA_PRIVATE_KEY,
+            ) => {
+                let scalar = super::sec1::private_scalar(pkcs8)?;
+                Ok(Some(Value::Structure(vec![
+                    Item::new(
+                        tags::RECOMMENDED_CURVE,
+                        Value::Enumeration(curve.recommended().0),
+                    ),
+                    Item::new(tags::D, big_integer(&BigUint::from_bytes_be(&scalar))),
+                ])))
+            }
             (Some(PrivateKey::Ecdsa { curve, pkcs8 }), KeyFormatType::EC_PRIVATE_KEY) => {
                 super::sec1::from_pkcs8(pkcs8, *curve).map(|d| Some(Value::ByteString(d)))
             }
@@ -93,6 +108,16 @@ fn key_material_as(
         (_, KeyFormatType::X_509) => spki_of(public)
             .map(|d| Some(Value::ByteString(d)))
             .map_err(|e| e.message),
+        (
+            PublicKey::Ecdsa { curve, point },
+            KeyFormatType::TRANSPARENT_EC_PUBLIC_KEY | KeyFormatType::TRANSPARENT_ECDSA_PUBLIC_KEY,
+        ) => Ok(Some(Value::Structure(vec![
+            Item::new(
+                tags::RECOMMENDED_CURVE,
+                Value::Enumeration(curve.recommended().0),
+            ),
+            Item::new(tags::Q_STRING, Value::ByteString(point.clone())),
+        ]))),
         (PublicKey::Rsa(rsa), KeyFormatType::TRANSPARENT_RSA_PUBLIC_KEY) => {
             Ok(Some(Value::Structure(vec![
                 Item::new(tags::MODULUS, big_integer(rsa.n())),

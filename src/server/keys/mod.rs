@@ -2,7 +2,7 @@
 //! operations need (KMIP 1.2 §2.1.7 Key Value, §9.1.3.2.3 Key Format Type):
 //! private keys as PKCS#1 (RSA), PKCS#8 (RSA, EC, Ed25519), SEC1 EC Private
 //! Key or Transparent RSA Private Key; public keys as PKCS#1 (RSA), X.509
-//! SubjectPublicKeyInfo or Transparent RSA Public Key, or taken from an
+//! SubjectPublicKeyInfo, Transparent RSA or EC Public Key, or taken from an
 //! X.509 Certificate object.
 //! Every registered form is normalised here so Sign, Signature Verify,
 //! Encrypt and Decrypt never care how the client supplied the key.
@@ -25,7 +25,9 @@ pub use convert::reformat;
 
 use super::object::ManagedObject;
 use super::ops::OpError;
-use crate::kmip::{tags, CryptographicAlgorithm, KeyFormatType, ObjectType, ResultReason};
+use crate::kmip::{
+    tags, CryptographicAlgorithm, KeyFormatType, ObjectType, RecommendedCurve, ResultReason,
+};
 use crate::ttlv::{Item, Tag, Value};
 
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -53,6 +55,14 @@ impl Curve {
         match self {
             Curve::P256 => OID_P256,
             Curve::P384 => OID_P384,
+        }
+    }
+
+    /// The KMIP Recommended Curve (KMIP 1.2 §9.1.3.2.5).
+    pub fn recommended(self) -> RecommendedCurve {
+        match self {
+            Curve::P256 => RecommendedCurve::P_256,
+            Curve::P384 => RecommendedCurve::P_384,
         }
     }
 }
@@ -270,7 +280,16 @@ pub fn public_key(object: &ManagedObject) -> Result<PublicKey, OpError> {
         ));
     }
     let block = key_block(object)?;
-    if block_format(block) == KeyFormatType::TRANSPARENT_RSA_PUBLIC_KEY {
+    let format = block_format(block);
+    if [
+        KeyFormatType::TRANSPARENT_EC_PUBLIC_KEY,
+        KeyFormatType::TRANSPARENT_ECDSA_PUBLIC_KEY,
+    ]
+    .contains(&format)
+    {
+        return transparent_ec_public_key(object, block);
+    }
+    if format == KeyFormatType::TRANSPARENT_RSA_PUBLIC_KEY {
         let material = block
             .child(tags::KEY_VALUE)
             .and_then(|v| v.child(tags::KEY_MATERIAL))
@@ -297,6 +316,34 @@ pub fn public_key(object: &ManagedObject) -> Result<PublicKey, OpError> {
                 "object {}: public keys held as {other:?} are not supported",
                 object.uid
             ),
+        )),
+    }
+}
+
+/// A Transparent EC (or ECDSA) Public Key: Recommended Curve and Q String.
+fn transparent_ec_public_key(object: &ManagedObject, block: &Item) -> Result<PublicKey, OpError> {
+    let material = block
+        .child(tags::KEY_VALUE)
+        .and_then(|v| v.child(tags::KEY_MATERIAL))
+        .ok_or_else(|| unusable(object, "Transparent EC Public Key without Key Material"))?;
+    let curve = match material.child(tags::RECOMMENDED_CURVE).map(|c| &c.value) {
+        Some(Value::Enumeration(c)) if *c == RecommendedCurve::P_256.0 => Curve::P256,
+        Some(Value::Enumeration(c)) if *c == RecommendedCurve::P_384.0 => Curve::P384,
+        other => {
+            return Err(unusable(
+                object,
+                format!("Recommended Curve {other:?} is not supported (P-256, P-384 are)"),
+            ))
+        }
+    };
+    match material.child(tags::Q_STRING).map(|q| &q.value) {
+        Some(Value::ByteString(point)) => Ok(PublicKey::Ecdsa {
+            curve,
+            point: point.clone(),
+        }),
+        _ => Err(unusable(
+            object,
+            "Transparent EC Public Key without a Q String",
         )),
     }
 }

@@ -137,3 +137,9 @@ pub(super) fn from_pkcs8(pkcs8: &[u8], curve: Curve) -> Result<Vec<u8>, String> 
     }
     Ok(encode(SEQUENCE, &contents))
 }
+
+/// The private scalar of a PKCS#8 EC key (the SEC1 `privateKey` octets).
+pub(super) fn private_scalar(pkcs8: &[u8]) -> Result<Vec<u8>, String> {
+    let info = PrivateKeyInfo::try_from(pkcs8).map_err(|e| format!("PKCS#8: {e}"))?;
+    Ok(fields(info.private_key)?[1].contents.to_vec())
+}

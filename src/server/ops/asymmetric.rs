@@ -1,5 +1,5 @@
 //! Encryption and decryption with public and private keys (RSA OAEP and
-//! PKCS#1 v1.5, KMIP 1.2 §4.29–4.30, 2.1 §6.1.18/§6.1.15), called by
+//! PKCS#1 v1.5, KMIP 1.2 §4.29–4.30, 2.1 §6.1.17, §6.1.11), called by
 //! [`super::crypto`] when the key is asymmetric; also the checks and
 //! Cryptographic Parameters handling shared with Sign and Signature Verify.
 //!

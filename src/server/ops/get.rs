@@ -1,4 +1,4 @@
-//! Get (KMIP 1.2 §4.11, 2.1 §6.1.23): return the object itself, keys in
+//! Get (KMIP 1.2 §4.11, 2.1 §6.1.19): return the object itself, keys in
 //! the Key Format Type asked for where this server can convert them
 //! (symmetric: Raw/Transparent; asymmetric: see [`keys::reformat`]).
 

@@ -1,4 +1,4 @@
-//! Sign and Signature Verify (KMIP 1.2 §4.31–4.32, 2.1 §6.1.52–6.1.53):
+//! Sign and Signature Verify (KMIP 1.2 §4.31–4.32, 2.1 §6.1.55–6.1.56):
 //! RSA PKCS#1 v1.5 and PSS with SHA-1/SHA-2 (rsa crate), ECDSA on P-256 and
 //! P-384 with DER (X9.62 `Ecdsa-Sig-Value`) signatures, and Ed25519 (ring).
 //! The scheme comes from the request's Cryptographic Parameters or the key's
@@ -85,8 +85,12 @@ fn resolve_scheme(
         ));
     }
     let salt = match p.salt_length {
-        Some(s) if s < 0 => {
-            return Err(bad_parameters(ctx, format!("Salt Length {s} is negative")));
+        // No RSA key this server holds (at most 4096 bits) fits a longer salt.
+        Some(s) if !(0..=512).contains(&s) => {
+            return Err(bad_parameters(
+                ctx,
+                format!("Salt Length {s} is outside 0..=512 bytes"),
+            ));
         }
         other => other.map(|s| s as usize),
     };

@@ -1,5 +1,5 @@
 //! Create Key Pair and Re-key Key Pair (KMIP 1.2 §4.2, §4.5; 2.1 §6.1.9,
-//! §6.1.43): generate a public/private key pair from the Common, Private Key
+//! §6.1.47): generate a public/private key pair from the Common, Private Key
 //! and Public Key attributes (1.x Template-Attributes, 2.x Attributes) and
 //! link the two halves to each other.
 

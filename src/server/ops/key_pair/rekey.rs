@@ -1,4 +1,4 @@
-//! Re-key Key Pair (KMIP 1.2 §4.5, 2.1 §6.1.43): a replacement pair of the
+//! Re-key Key Pair (KMIP 1.2 §4.5, 2.1 §6.1.47): a replacement pair of the
 //! same kind, with the existing pair's attributes (Table 150), its Names,
 //! dates shifted by the Offset (Table 149) and Replacement/Replaced Object
 //! links in both directions.
