@@ -82,7 +82,6 @@ pub fn read_only(key: &AttrKey) -> bool {
             tags::DIGEST,
             tags::DESTROY_DATE,
             tags::COMPROMISE_DATE,
-            tags::DEACTIVATION_DATE,
             tags::REVOCATION_REASON,
             tags::ORIGINAL_CREATION_DATE,
             tags::FRESH,
