@@ -583,12 +583,7 @@ async fn the_usage_mask_becomes_the_key_usage_unless_the_request_names_one() {
         // Sign | Verify: digitalSignature only.
         let uid = certify(&mut client, version, vec![uid_field(&key), mask(0x3)]).await;
         let der = certificate_der(&mut client, version, &uid).await;
-        let usage = parse(&der)
-            .key_usage()
-            .unwrap()
-            .expect("a Key Usage")
-            .value
-            .clone();
+        let usage = *parse(&der).key_usage().unwrap().expect("a Key Usage").value;
         assert!(usage.digital_signature() && !usage.key_encipherment() && !usage.key_cert_sign());
         // A request's own Key Usage wins over the mask.
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
@@ -605,12 +600,7 @@ async fn the_usage_mask_becomes_the_key_usage_unless_the_request_names_one() {
         ));
         let uid = certify(&mut client, version, payload).await;
         let der = certificate_der(&mut client, version, &uid).await;
-        let usage = parse(&der)
-            .key_usage()
-            .unwrap()
-            .expect("a Key Usage")
-            .value
-            .clone();
+        let usage = *parse(&der).key_usage().unwrap().expect("a Key Usage").value;
         assert!(usage.key_agreement() && !usage.digital_signature());
     }
 }

@@ -100,7 +100,8 @@ fn store_certificate(
     Ok(uid)
 }
 
-/// Adds a Link to an object (after removing the Links of `replace` type to `replace_target`).
+/// Adds a Link to an object, first removing the Links `replace` names
+/// (a Link Type, and a target or all of that type).
 fn add_link(
     ctx: &mut OpContext<'_, '_>,
     uid: &str,
