@@ -86,7 +86,17 @@ fn pykmip_client_against_kmip_conform_serve() {
             String::from_utf8_lossy(&out.stderr)
         );
         let passes = report.lines().filter(|l| l.starts_with("PASS ")).count();
-        if !out.status.success() || report.lines().any(|l| l.starts_with("FAIL ")) || passes < 9 {
+        // Every step PyKMIP can send in that version: 1.0 lacks Discover
+        // Versions, and the cryptographic steps need 1.2.
+        let wanted = match version {
+            "1.0" => 10,
+            "1.1" => 11,
+            _ => 14,
+        };
+        if !out.status.success()
+            || report.lines().any(|l| l.starts_with("FAIL "))
+            || passes < wanted
+        {
             failures.push(format!(
                 "KMIP {version}: exit {:?}, {passes} PASS",
                 out.status.code()

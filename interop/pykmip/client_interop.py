@@ -291,17 +291,17 @@ class Interop:
                   "padding_method": enums.PaddingMethod.PKCS1v15,
                   "hashing_algorithm": enums.HashingAlgorithm.SHA_256}
         data = b"kmip-conform interop: sign me"
-        _, signature = self.client.sign(data, uid=priv,
-                                        cryptographic_parameters=params)
+        signature = self.client.sign(data, uid=priv,
+                                     cryptographic_parameters=params)
         der = self.client.get(pub).value
         # SubjectPublicKeyInfo or PKCS#1 RSAPublicKey: cryptography reads both.
         key = serialization.load_der_public_key(der)
         key.verify(bytes(signature), data, padding.PKCS1v15(), hashes.SHA256())
-        _, valid = self.client.signature_verify(
+        valid = self.client.signature_verify(
             data, bytes(signature), uid=pub, cryptographic_parameters=params)
         check(valid == enums.ValidityIndicator.VALID,
               "server's Signature Verify says %s" % valid)
-        _, bad = self.client.signature_verify(
+        bad = self.client.signature_verify(
             data + b"!", bytes(signature), uid=pub,
             cryptographic_parameters=params)
         check(bad == enums.ValidityIndicator.INVALID,
