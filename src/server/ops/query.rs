@@ -8,6 +8,13 @@ use crate::ttlv::{Item, Value};
 /// The text this server identifies itself with.
 pub const VENDOR_IDENTIFICATION: &str = "kmip-conform reference server";
 
+/// The implemented operations in code order, so answers are stable.
+fn sorted_operations() -> Vec<Operation> {
+    let mut operations = IMPLEMENTED.to_vec();
+    operations.sort_by_key(|o| o.0);
+    operations
+}
+
 pub fn query(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let mut fields = Vec::new();
     let functions: Vec<u32> = payload
@@ -31,8 +38,8 @@ pub fn query(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     for function in functions {
         match QueryFunction(function) {
             QueryFunction::QUERY_OPERATIONS => fields.extend(
-                IMPLEMENTED
-                    .iter()
+                sorted_operations()
+                    .into_iter()
                     .filter(|op| operation_def.defined_in(op.0, ctx.version))
                     .map(|op| Item::new(tags::OPERATION, Value::Enumeration(op.0))),
             ),
