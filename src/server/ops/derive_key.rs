@@ -29,7 +29,7 @@ use crate::kmip::{
     KeyFormatType, LinkType, ObjectType, ResultReason, SecretDataType, State,
 };
 use crate::server::object::{AttrKey, Attribute, ManagedObject};
-use crate::server::usage::{self, Purpose};
+use crate::server::usage::Purpose;
 use crate::ttlv::{Item, Value};
 
 /// The most iterations one PBKDF2 derivation may ask for.
@@ -71,12 +71,12 @@ fn raw_material(ctx: &OpContext<'_, '_>, object: &ManagedObject) -> Result<Vec<u
             })
             .ok_or_else(|| {
                 OpError::new(
-                    ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
+                    ResultReason::FEATURE_NOT_SUPPORTED,
                     format!("object {}: key material has no Key", object.uid),
                 )
             }),
         _ => Err(OpError::new(
-            ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
+            ResultReason::FEATURE_NOT_SUPPORTED,
             format!(
                 "object {} holds key material this server cannot use",
                 object.uid
@@ -491,9 +491,6 @@ pub fn derive_key(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let inputs = inputs(ctx, &bases, derivation)?;
     let length = bits as usize / 8;
     let material = derive(ctx, method, &inputs, length)?;
-    for base in &bases {
-        usage::consume(ctx, base, length)?;
-    }
     let (object_material, format) = if object_type == ObjectType::SYMMETRIC_KEY {
         let algorithm = algorithm.map_or(0, |a| a.0);
         (
