@@ -33,7 +33,7 @@ use crate::server::usage::Purpose;
 use crate::ttlv::{Item, Value};
 
 /// The most iterations one PBKDF2 derivation may ask for.
-const MAX_ITERATIONS: i32 = 10_000_000;
+const MAX_ITERATIONS: i32 = 1_000_000;
 
 /// Invalid Field in 1.x (KMIP 1.2 §11.7), `v2` in 2.x.
 fn invalid(ctx: &OpContext<'_, '_>, v2: ResultReason, message: impl Into<String>) -> OpError {
