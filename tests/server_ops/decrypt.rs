@@ -1,4 +1,4 @@
-//! Decrypt (KMIP 1.2 §4.30, 2.1 §6.1.16) with symmetric keys: ciphertext is
+//! Decrypt (KMIP 1.2 §4.30, 2.1 §6.1.11) with symmetric keys: ciphertext is
 //! produced here (bare AES block cipher, `ring` for GCM) and the server must
 //! recover the plaintext; tampered tags and padding are Cryptographic Failures.
 

@@ -1,4 +1,4 @@
-//! Encrypt (KMIP 1.2 §4.29, 2.1 §6.1.18) with symmetric keys: AES and 3DES in
+//! Encrypt (KMIP 1.2 §4.29, 2.1 §6.1.17) with symmetric keys: AES and 3DES in
 //! ECB/CBC (PKCS#5 or no padding), AES-GCM, Random IV; every ciphertext is
 //! checked by an implementation written here on the bare block cipher (or
 //! by `ring` for GCM). The helpers shared by the crypto-service tests live in

@@ -1,4 +1,4 @@
-//! MAC (KMIP 1.2 §4.33, 2.1 §6.1.30): HMAC-SHA1/256/384/512, checked against
+//! MAC (KMIP 1.2 §4.33, 2.1 §6.1.32): HMAC-SHA1/256/384/512, checked against
 //! an HMAC (RFC 2104) written here on the `sha1`/`sha2` digests.
 
 use super::encrypt::{

@@ -24,7 +24,7 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     (
         "v2.1/CS-BC-M-11-21.xml",
         "the transcript answers a missing CBC IV with Invalid Message; KMIP 2.1 defines Missing \
-         Initialization Vector for it (2.1 §6.1.16 errors), which this server answers",
+         Initialization Vector for it (2.1 §6.1.11 errors), which this server answers",
     ),
     (
         "v2.1/CS-BC-M-12-21.xml",

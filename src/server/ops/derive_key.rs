@@ -1,4 +1,4 @@
-//! Derive Key (KMIP 1.2 §4.6, 2.1 §6.1.20): a new Symmetric Key or Secret
+//! Derive Key (KMIP 1.2 §4.6, 2.1 §6.1.14): a new Symmetric Key or Secret
 //! Data object computed from existing keys or Secret Data.
 //!
 //! Methods: PBKDF2 (PKCS#5 / RFC 2898, HMAC-SHA1/256/384/512 PRF via `ring`),

@@ -1,4 +1,4 @@
-//! MAC and MAC Verify (KMIP 1.2 §4.33–4.34, 2.1 §6.1.30–6.1.31): HMAC with
+//! MAC and MAC Verify (KMIP 1.2 §4.33–4.34, 2.1 §6.1.32–6.1.33): HMAC with
 //! SHA-1, SHA-256, SHA-384 and SHA-512 (`ring::hmac`), keyed by a Symmetric
 //! Key whose Cryptographic Algorithm is HMAC-SHA* (or that Cryptographic
 //! Parameters' Cryptographic Algorithm names).

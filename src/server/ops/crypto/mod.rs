@@ -1,5 +1,5 @@
-//! The cryptographic services of KMIP 1.2 §4.29–4.37 (2.1 §6.1.18, 6.1.28–6.1.29,
-//! 6.1.39–6.1.45): Encrypt, Decrypt, MAC, MAC Verify, RNG Retrieve, RNG Seed, Hash.
+//! The cryptographic services of KMIP 1.2 §4.29–4.37 (2.1 §6.1.11, 6.1.17,
+//! 6.1.24, 6.1.32–6.1.33, 6.1.49–6.1.50): Encrypt, Decrypt, MAC, MAC Verify, RNG Retrieve, RNG Seed, Hash.
 //!
 //! Every use of a key checks its state and dates (KMIP 1.2 §3.22, §3.25–3.28:
 //! protection needs an Active key before its Protect Stop Date, processing a
@@ -9,7 +9,7 @@
 //! cryptographically protected data … is not limited"). Cryptographic Parameters come from the
 //! request, else from the key's Cryptographic Parameters attribute with the
 //! lowest index (§4.29). Streaming (Init/Final Indicator, Correlation Value,
-//! KMIP 1.3+) is not supported: such requests answer Feature Not Supported.
+//! KMIP 1.3+, 2.1 §6.1.17) is not supported: such requests answer Feature Not Supported.
 
 mod cipher;
 mod mac;
@@ -109,7 +109,7 @@ fn optional_bool(payload: &Item, tag: Tag, name: &str) -> Result<Option<bool>, O
     }
 }
 
-/// Refuses multi-part (streaming) requests: KMIP 1.3 §4.29's Init Indicator,
+/// Refuses multi-part (streaming) requests: KMIP 1.3+ (2.1 §6.1.17) Init Indicator,
 /// Final Indicator and Correlation Value. A request with both indicators true
 /// is a single-part operation and is accepted.
 pub(super) fn reject_streaming(payload: &Item) -> Result<(), OpError> {

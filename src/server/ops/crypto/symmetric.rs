@@ -1,4 +1,4 @@
-//! Encrypt and Decrypt (KMIP 1.2 §4.29–4.30, 2.1 §6.1.18 and §6.1.16) with
+//! Encrypt and Decrypt (KMIP 1.2 §4.29–4.30, 2.1 §6.1.17 and §6.1.11) with
 //! Symmetric Keys (AES and 3DES in ECB/CBC, AES-GCM); Public Key (Encrypt)
 //! and Private Key (Decrypt) objects are handed to [`super::super::asymmetric`].
 
@@ -150,7 +150,7 @@ fn generated_iv(len: usize) -> Result<Vec<u8>, OpError> {
     })
 }
 
-/// Encrypt (KMIP 1.2 §4.29, 2.1 §6.1.18).
+/// Encrypt (KMIP 1.2 §4.29, 2.1 §6.1.17).
 pub fn encrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let uid = ctx.target_uid(payload)?;
     reject_streaming(payload)?;
@@ -240,7 +240,7 @@ pub fn encrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     Ok(response_payload(fields))
 }
 
-/// Decrypt (KMIP 1.2 §4.30, 2.1 §6.1.16).
+/// Decrypt (KMIP 1.2 §4.30, 2.1 §6.1.11).
 pub fn decrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let uid = ctx.target_uid(payload)?;
     reject_streaming(payload)?;
