@@ -187,6 +187,34 @@ async fn mac_errors_follow_the_version() {
             ResultReason::PERMISSION_DENIED
         };
         assert_eq!(reason, wrong_state, "{version} state");
+        // Multi-part MAC is not supported (Encrypt/Decrypt streaming is).
+        if version >= kmip_conform::kmip::Version::V1_4 {
+            let uid = register_key(
+                &mut client,
+                version,
+                CryptographicAlgorithm::HMAC_SHA256,
+                HMAC_KEY,
+                MAC_GENERATE,
+                vec![],
+            )
+            .await;
+            let reason = fails(
+                &mut client,
+                version,
+                Operation::MAC,
+                vec![
+                    uid_field(&uid),
+                    data(),
+                    Item::new(tags::INIT_INDICATOR, Value::Boolean(true)),
+                ],
+            )
+            .await;
+            assert_eq!(
+                reason,
+                ResultReason::FEATURE_NOT_SUPPORTED,
+                "{version} streaming"
+            );
+        }
         // No Data; unknown key.
         let uid = register_key(
             &mut client,

@@ -272,6 +272,19 @@ fn tags_equal(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The GCM counter-mode transform of `data` alone (no tag): the output a
+/// multi-part operation may release before its final part.
+pub fn gcm_transform(key: &[u8], iv: &[u8], data: &[u8]) -> Result<Vec<u8>, CipherError> {
+    if iv.is_empty() {
+        return Err(CipherError::IvLength {
+            expected: "at least 1 byte (12 recommended)",
+            got: 0,
+        });
+    }
+    let aes = AnyAes::new(key)?;
+    Ok(soft_gcm(&aes, iv, &[], data, true).0)
+}
+
 fn ring_key(key: &[u8]) -> Result<ring::aead::LessSafeKey, CipherError> {
     let algorithm = match key.len() {
         16 => &ring::aead::AES_128_GCM,

@@ -8,12 +8,14 @@
 //! (Decrypt, MAC Verify) does not (§3.21: "Usage for processing
 //! cryptographically protected data … is not limited"). Cryptographic Parameters come from the
 //! request, else from the key's Cryptographic Parameters attribute with the
-//! lowest index (§4.29). Streaming (Init/Final Indicator, Correlation Value,
-//! KMIP 1.3+, 2.1 §6.1.17) is not supported: such requests answer Feature Not Supported.
+//! lowest index (§4.29). Multi-part (streaming) Encrypt and Decrypt (Init/Final
+//! Indicator, Correlation Value, KMIP 1.3+) are handled in [`stream`]; MAC,
+//! MAC Verify and Hash answer such requests with Feature Not Supported.
 
 mod cipher;
 mod mac;
 mod random;
+mod stream;
 mod symmetric;
 
 pub(super) use mac::hmac_algorithm;
@@ -109,7 +111,7 @@ fn optional_bool(payload: &Item, tag: Tag, name: &str) -> Result<Option<bool>, O
     }
 }
 
-/// Refuses multi-part (streaming) requests: KMIP 1.3+ (2.1 §6.1.17) Init Indicator,
+/// Refuses multi-part (streaming) MAC, MAC Verify and Hash requests: KMIP 1.3+ (2.1 §6.1.32) Init Indicator,
 /// Final Indicator and Correlation Value. A request with both indicators true
 /// is a single-part operation and is accepted.
 pub(super) fn reject_streaming(payload: &Item) -> Result<(), OpError> {

@@ -1,15 +1,16 @@
 //! Encrypt and Decrypt (KMIP 1.2 §4.29–4.30, 2.1 §6.1.17 and §6.1.11) with
 //! Symmetric Keys (AES and 3DES in ECB/CBC, AES-GCM); Public Key (Encrypt)
 //! and Private Key (Decrypt) objects are handed to [`super::super::asymmetric`].
+//! Multi-part (streaming) requests are handled by [`super::stream`].
 
 use super::cipher::{self, BlockAlgorithm, Chaining, CipherError};
+use super::stream;
 use super::{
-    bad_parameters, check_key_use, effective_parameters, optional_bytes, reason_or,
-    reject_streaming, required_bytes, symmetric_material, unsupported_parameters,
-    wrong_object_type, Parameters,
+    bad_parameters, check_key_use, effective_parameters, optional_bytes, reason_or, required_bytes,
+    symmetric_material, unsupported_parameters, wrong_object_type, Parameters,
 };
 use crate::kmip::{
-    tags, BlockCipherMode, CryptographicAlgorithm, CryptographicUsageMask, ObjectType,
+    tags, BlockCipherMode, CryptographicAlgorithm, CryptographicUsageMask, ObjectType, Operation,
     PaddingMethod, ResultReason, Version,
 };
 use crate::server::object::ManagedObject;
@@ -150,14 +151,180 @@ fn generated_iv(len: usize) -> Result<Vec<u8>, OpError> {
     })
 }
 
+/// The inputs of a symmetric Encrypt/Decrypt settled by its (first) request.
+pub(super) struct Setup {
+    job: SymmetricJob,
+    iv: Vec<u8>,
+    /// The IV was generated here (Random IV) and goes back in the response.
+    generated_iv: bool,
+    aad: Vec<u8>,
+    tag_length: usize,
+}
+
+fn setup(
+    ctx: &OpContext<'_, '_>,
+    payload: &Item,
+    job: SymmetricJob,
+    encrypting: bool,
+) -> Result<Setup, OpError> {
+    let requested_iv = optional_bytes(payload, tags::IV_COUNTER_NONCE, "IV/Counter/Nonce")?;
+    let (iv, generated_iv) = match requested_iv {
+        Some(iv) => (iv, false),
+        None if job.mode == BlockCipherMode::ECB => (Vec::new(), false),
+        // Random IV only applies to encryption: a decryptor must be told the IV.
+        None if encrypting && job.parameters.random_iv => {
+            let len = if job.mode == BlockCipherMode::GCM {
+                12
+            } else {
+                job.block_algorithm().block_size()
+            };
+            (generated_iv(len)?, true)
+        }
+        None => return Err(missing_iv(ctx, job.mode)),
+    };
+    let mut tag_length = 0;
+    let mut aad = Vec::new();
+    if job.mode == BlockCipherMode::GCM {
+        tag_length =
+            cipher::gcm_tag_length(job.parameters.tag_length).map_err(|e| cipher_error(ctx, e))?;
+        aad = optional_bytes(
+            payload,
+            tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA,
+            "Authenticated Encryption Additional Data",
+        )?
+        .unwrap_or_default();
+    }
+    Ok(Setup {
+        job,
+        iv,
+        generated_iv,
+        aad,
+        tag_length,
+    })
+}
+
+impl Setup {
+    /// Encrypts all of `data`: the ciphertext and, for GCM, the tag.
+    pub(super) fn encrypt_all(
+        &self,
+        ctx: &OpContext<'_, '_>,
+        data: &[u8],
+    ) -> Result<(Vec<u8>, Option<Vec<u8>>), OpError> {
+        let job = &self.job;
+        if job.mode == BlockCipherMode::GCM {
+            let (ciphertext, tag) =
+                cipher::gcm_encrypt(&job.key, &self.iv, &self.aad, data, self.tag_length)
+                    .map_err(|e| cipher_error(ctx, e))?;
+            return Ok((ciphertext, Some(tag)));
+        }
+        let ciphertext = cipher::block_encrypt(
+            job.block_algorithm(),
+            &job.key,
+            job.chaining(),
+            &self.iv,
+            data,
+            job.padded,
+        )
+        .map_err(|e| cipher_error(ctx, e))?;
+        Ok((ciphertext, None))
+    }
+
+    /// Decrypts all of `data`, verifying the GCM `tag` (required for GCM).
+    pub(super) fn decrypt_all(
+        &self,
+        ctx: &OpContext<'_, '_>,
+        data: &[u8],
+        tag: Option<&[u8]>,
+    ) -> Result<Vec<u8>, OpError> {
+        let job = &self.job;
+        if job.mode == BlockCipherMode::GCM {
+            let tag = tag.ok_or_else(|| {
+                OpError::new(
+                    ResultReason::INVALID_MESSAGE,
+                    "the request payload has no Authenticated Encryption Tag (GCM)",
+                )
+            })?;
+            if let Some(expected) = job.parameters.tag_length {
+                if expected != tag.len() as i64 {
+                    return Err(bad_parameters(
+                        ctx,
+                        format!(
+                            "Tag Length is {expected} but the Authenticated Encryption Tag has {} bytes",
+                            tag.len()
+                        ),
+                    ));
+                }
+            }
+            return cipher::gcm_decrypt(&job.key, &self.iv, &self.aad, data, tag)
+                .map_err(|e| cipher_error(ctx, e));
+        }
+        cipher::block_decrypt(
+            job.block_algorithm(),
+            &job.key,
+            job.chaining(),
+            &self.iv,
+            data,
+            job.padded,
+        )
+        .map_err(|e| cipher_error(ctx, e))
+    }
+
+    /// The output a multi-part operation can release before its final part:
+    /// the transform of the longest prefix of `data` that later parts cannot
+    /// change (all of it for GCM's counter mode; whole blocks for ECB/CBC,
+    /// keeping back the last block when decrypting padded data).
+    pub(super) fn partial(
+        &self,
+        ctx: &OpContext<'_, '_>,
+        data: &[u8],
+        encrypting: bool,
+    ) -> Result<Vec<u8>, OpError> {
+        let job = &self.job;
+        if job.mode == BlockCipherMode::GCM {
+            return cipher::gcm_transform(&job.key, &self.iv, data)
+                .map_err(|e| cipher_error(ctx, e));
+        }
+        let block = job.block_algorithm().block_size();
+        let mut whole = data.len() / block * block;
+        if !encrypting && job.padded && whole == data.len() {
+            whole = whole.saturating_sub(block);
+        }
+        let run = if encrypting {
+            cipher::block_encrypt
+        } else {
+            cipher::block_decrypt
+        };
+        run(
+            job.block_algorithm(),
+            &job.key,
+            job.chaining(),
+            &self.iv,
+            &data[..whole],
+            false,
+        )
+        .map_err(|e| cipher_error(ctx, e))
+    }
+
+    pub(super) fn generated_iv(&self) -> Option<&[u8]> {
+        self.generated_iv.then_some(self.iv.as_slice())
+    }
+
+    pub(super) fn is_gcm(&self) -> bool {
+        self.job.mode == BlockCipherMode::GCM
+    }
+}
+
 /// Encrypt (KMIP 1.2 §4.29, 2.1 §6.1.17).
 pub fn encrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let uid = ctx.target_uid(payload)?;
-    reject_streaming(payload)?;
+    let phase = stream::Phase::of(payload)?;
     let object = ctx.owned(&uid)?.clone();
     let data = required_bytes(payload, tags::DATA, "Data")?;
     let parameters = effective_parameters(payload, &object);
     if object.object_type == ObjectType::PUBLIC_KEY {
+        if phase != stream::Phase::OneShot {
+            return Err(stream::not_for("asymmetric encryption"));
+        }
         check_key_use(
             ctx,
             &object,
@@ -184,58 +351,41 @@ pub fn encrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         Purpose::Protect,
         CryptographicUsageMask::ENCRYPT,
     )?;
-    let job = symmetric_job(ctx, &object, parameters.as_ref())?;
-    let requested_iv = optional_bytes(payload, tags::IV_COUNTER_NONCE, "IV/Counter/Nonce")?;
-    let mut fields = vec![uid_item(&uid)];
-    let needs_iv = job.mode != BlockCipherMode::ECB;
-    let (iv, generated) = match requested_iv {
-        Some(iv) => (iv, false),
-        None if !needs_iv => (Vec::new(), false),
-        None if job.parameters.random_iv => {
-            let len = if job.mode == BlockCipherMode::GCM {
-                12
-            } else {
-                job.block_algorithm().block_size()
-            };
-            (generated_iv(len)?, true)
-        }
-        None => return Err(missing_iv(ctx, job.mode)),
-    };
-    if job.mode == BlockCipherMode::GCM {
-        let tag_length =
-            cipher::gcm_tag_length(job.parameters.tag_length).map_err(|e| cipher_error(ctx, e))?;
-        let aad = optional_bytes(
-            payload,
-            tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA,
-            "Authenticated Encryption Additional Data",
-        )?
-        .unwrap_or_default();
+    if let stream::Phase::Continue { correlation, last } = phase {
+        stream::verify(ctx, &uid, Operation::ENCRYPT, &correlation)?;
         usage::consume(ctx, &object, data.len())?;
-        let (ciphertext, tag) = cipher::gcm_encrypt(&job.key, &iv, &aad, &data, tag_length)
-            .map_err(|e| cipher_error(ctx, e))?;
-        fields.push(Item::new(tags::DATA, Value::ByteString(ciphertext)));
-        if generated {
-            fields.push(Item::new(tags::IV_COUNTER_NONCE, Value::ByteString(iv)));
-        }
+        return stream::continue_part(
+            ctx,
+            &uid,
+            Operation::ENCRYPT,
+            &correlation,
+            last,
+            &data,
+            None,
+        );
+    }
+    let job = symmetric_job(ctx, &object, parameters.as_ref())?;
+    let setup = setup(ctx, payload, job, true)?;
+    usage::consume(ctx, &object, data.len())?;
+    if phase == stream::Phase::Init {
+        return stream::start(ctx, &uid, Operation::ENCRYPT, setup, data);
+    }
+    let (ciphertext, tag) = setup.encrypt_all(ctx, &data)?;
+    let mut fields = vec![
+        uid_item(&uid),
+        Item::new(tags::DATA, Value::ByteString(ciphertext)),
+    ];
+    if let Some(iv) = setup.generated_iv() {
+        fields.push(Item::new(
+            tags::IV_COUNTER_NONCE,
+            Value::ByteString(iv.to_vec()),
+        ));
+    }
+    if let Some(tag) = tag {
         fields.push(Item::new(
             tags::AUTHENTICATED_ENCRYPTION_TAG,
             Value::ByteString(tag),
         ));
-        return Ok(response_payload(fields));
-    }
-    usage::consume(ctx, &object, data.len())?;
-    let ciphertext = cipher::block_encrypt(
-        job.block_algorithm(),
-        &job.key,
-        job.chaining(),
-        &iv,
-        &data,
-        job.padded,
-    )
-    .map_err(|e| cipher_error(ctx, e))?;
-    fields.push(Item::new(tags::DATA, Value::ByteString(ciphertext)));
-    if generated {
-        fields.push(Item::new(tags::IV_COUNTER_NONCE, Value::ByteString(iv)));
     }
     Ok(response_payload(fields))
 }
@@ -243,11 +393,14 @@ pub fn encrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
 /// Decrypt (KMIP 1.2 §4.30, 2.1 §6.1.11).
 pub fn decrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let uid = ctx.target_uid(payload)?;
-    reject_streaming(payload)?;
+    let phase = stream::Phase::of(payload)?;
     let object = ctx.owned(&uid)?.clone();
     let data = required_bytes(payload, tags::DATA, "Data")?;
     let parameters = effective_parameters(payload, &object);
     if object.object_type == ObjectType::PRIVATE_KEY {
+        if phase != stream::Phase::OneShot {
+            return Err(stream::not_for("asymmetric decryption"));
+        }
         check_key_use(
             ctx,
             &object,
@@ -273,44 +426,28 @@ pub fn decrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         Purpose::Process,
         CryptographicUsageMask::DECRYPT,
     )?;
-    let job = symmetric_job(ctx, &object, parameters.as_ref())?;
-    let iv = match optional_bytes(payload, tags::IV_COUNTER_NONCE, "IV/Counter/Nonce")? {
-        Some(iv) => iv,
-        None if job.mode == BlockCipherMode::ECB => Vec::new(),
-        None => return Err(missing_iv(ctx, job.mode)),
-    };
-    let plaintext = if job.mode == BlockCipherMode::GCM {
-        let tag = required_bytes(
-            payload,
-            tags::AUTHENTICATED_ENCRYPTION_TAG,
-            "Authenticated Encryption Tag (GCM)",
-        )?;
-        if let Some(expected) = job.parameters.tag_length {
-            if expected != tag.len() as i64 {
-                return Err(bad_parameters(
-                    ctx,
-                    format!("Tag Length is {expected} but the Authenticated Encryption Tag has {} bytes", tag.len()),
-                ));
-            }
-        }
-        let aad = optional_bytes(
-            payload,
-            tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA,
-            "Authenticated Encryption Additional Data",
-        )?
-        .unwrap_or_default();
-        cipher::gcm_decrypt(&job.key, &iv, &aad, &data, &tag).map_err(|e| cipher_error(ctx, e))?
-    } else {
-        cipher::block_decrypt(
-            job.block_algorithm(),
-            &job.key,
-            job.chaining(),
-            &iv,
+    let tag = optional_bytes(
+        payload,
+        tags::AUTHENTICATED_ENCRYPTION_TAG,
+        "Authenticated Encryption Tag",
+    )?;
+    if let stream::Phase::Continue { correlation, last } = phase {
+        return stream::continue_part(
+            ctx,
+            &uid,
+            Operation::DECRYPT,
+            &correlation,
+            last,
             &data,
-            job.padded,
-        )
-        .map_err(|e| cipher_error(ctx, e))?
-    };
+            tag.as_deref(),
+        );
+    }
+    let job = symmetric_job(ctx, &object, parameters.as_ref())?;
+    let setup = setup(ctx, payload, job, false)?;
+    if phase == stream::Phase::Init {
+        return stream::start(ctx, &uid, Operation::DECRYPT, setup, data);
+    }
+    let plaintext = setup.decrypt_all(ctx, &data, tag.as_deref())?;
     Ok(response_payload(vec![
         uid_item(&uid),
         Item::new(tags::DATA, Value::ByteString(plaintext)),
