@@ -548,3 +548,46 @@ async fn usage_limits_are_charged_per_byte() {
         assert_eq!(reason, exceeded, "{version}");
     }
 }
+
+#[tokio::test]
+async fn chacha20_poly1305_output_opens_with_ring() {
+    use ring::aead;
+    let (_server, mut client) = connect().await;
+    let key = [0x5Eu8; 32];
+    let nonce = [8u8; 12];
+    for version in [Version::V1_4, Version::V2_1] {
+        let uid = register_key(
+            &mut client,
+            version,
+            CryptographicAlgorithm::CHA_CHA20_POLY1305,
+            &key,
+            ENCRYPT,
+            vec![],
+        )
+        .await;
+        let payload = ok(
+            &mut client,
+            version,
+            Operation::ENCRYPT,
+            vec![
+                uid_field(&uid),
+                bytes(tags::DATA, &message()),
+                bytes(tags::IV_COUNTER_NONCE, &nonce),
+                bytes(tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA, b"aad"),
+            ],
+        )
+        .await;
+        let mut sealed = bytes_of(&payload, tags::DATA);
+        sealed.extend(bytes_of(&payload, tags::AUTHENTICATED_ENCRYPTION_TAG));
+        let opener =
+            aead::LessSafeKey::new(aead::UnboundKey::new(&aead::CHACHA20_POLY1305, &key).unwrap());
+        let plain = opener
+            .open_in_place(
+                aead::Nonce::assume_unique_for_key(nonce),
+                aead::Aad::from(b"aad"),
+                &mut sealed,
+            )
+            .expect("ring verifies the server's Poly1305 tag");
+        assert_eq!(plain, message().as_slice(), "{version}");
+    }
+}

@@ -12,6 +12,7 @@
 //! Indicator, Correlation Value, KMIP 1.3+) are handled in [`stream`]; MAC,
 //! MAC Verify and Hash answer such requests with Feature Not Supported.
 
+mod chacha;
 mod cipher;
 mod mac;
 mod random;

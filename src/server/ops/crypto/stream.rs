@@ -243,7 +243,7 @@ pub fn continue_part(
     };
     let rest = output.get(stream.released..).unwrap_or_default().to_vec();
     fields.push(Item::new(tags::DATA, Value::ByteString(rest)));
-    if let (Some(tag), true) = (tag_out, stream.setup.is_gcm()) {
+    if let (Some(tag), true) = (tag_out, stream.setup.is_aead()) {
         fields.push(Item::new(
             tags::AUTHENTICATED_ENCRYPTION_TAG,
             Value::ByteString(tag),

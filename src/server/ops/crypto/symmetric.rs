@@ -1,14 +1,15 @@
 //! Encrypt and Decrypt (KMIP 1.2 §4.29–4.30, 2.1 §6.1.17 and §6.1.11) with
-//! Symmetric Keys (AES and 3DES in ECB/CBC, AES-GCM); Public Key (Encrypt)
+//! Symmetric Keys (AES and 3DES in ECB/CBC, AES-GCM, ChaCha20,
+//! ChaCha20-Poly1305); Public Key (Encrypt)
 //! and Private Key (Decrypt) objects are handed to [`super::super::asymmetric`].
 //! Multi-part (streaming) requests are handled by [`super::stream`].
 
 use super::cipher::{self, BlockAlgorithm, Chaining, CipherError};
-use super::stream;
 use super::{
     bad_parameters, check_key_use, effective_parameters, optional_bytes, reason_or, required_bytes,
     symmetric_material, unsupported_parameters, wrong_object_type, Parameters,
 };
+use super::{chacha, stream};
 use crate::kmip::{
     tags, BlockCipherMode, CryptographicAlgorithm, CryptographicUsageMask, ObjectType, Operation,
     PaddingMethod, ResultReason, Version,
@@ -38,22 +39,37 @@ fn cipher_error(ctx: &OpContext<'_, '_>, error: CipherError) -> OpError {
     }
 }
 
-fn missing_iv(ctx: &OpContext<'_, '_>, mode: BlockCipherMode) -> OpError {
+fn missing_iv(ctx: &OpContext<'_, '_>, what: &str) -> OpError {
     OpError::new(
         reason_or(
             ctx,
             ResultReason::MISSING_INITIALIZATION_VECTOR,
             ResultReason::INVALID_MESSAGE,
         ),
-        format!("{mode:?} needs an IV/Counter/Nonce and none was given (and Random IV is not set)"),
+        format!("{what} needs an IV/Counter/Nonce and none was given (and Random IV is not set)"),
     )
+}
+
+/// Which cipher construction a job uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// AES or 3DES in ECB or CBC mode.
+    Block,
+    /// AES-GCM.
+    Gcm,
+    /// ChaCha20 (64-bit nonce).
+    ChaCha20,
+    /// ChaCha20-Poly1305 (RFC 8439).
+    ChaCha20Poly1305,
 }
 
 /// What a symmetric Encrypt/Decrypt needs: algorithm, mode, padding, key.
 struct SymmetricJob {
     algorithm: CryptographicAlgorithm,
     key: Vec<u8>,
-    mode: BlockCipherMode,
+    kind: Kind,
+    /// The Block Cipher Mode (ECB/CBC/GCM; AEAD for ChaCha20-Poly1305, none for ChaCha20).
+    mode: Option<BlockCipherMode>,
     padded: bool,
     parameters: Parameters,
 }
@@ -73,10 +89,15 @@ fn symmetric_job(
             ));
         }
     }
+    if algorithm == CryptographicAlgorithm::CHA_CHA20
+        || algorithm == CryptographicAlgorithm::CHA_CHA20_POLY1305
+    {
+        return chacha_job(ctx, algorithm, key, parameters);
+    }
     if algorithm != CryptographicAlgorithm::AES && algorithm != CryptographicAlgorithm::DES3 {
         return Err(unsupported_parameters(
             ctx,
-            format!("encryption with {algorithm:?} keys is not supported (AES and 3DES are)"),
+            format!("encryption with {algorithm:?} keys is not supported (AES, 3DES, ChaCha20 and ChaCha20-Poly1305 are)"),
         ));
     }
     let mode = parameters.mode.ok_or_else(|| {
@@ -118,8 +139,57 @@ fn symmetric_job(
     Ok(SymmetricJob {
         algorithm,
         key,
-        mode,
+        kind: if mode == BlockCipherMode::GCM {
+            Kind::Gcm
+        } else {
+            Kind::Block
+        },
+        mode: Some(mode),
         padded,
+        parameters,
+    })
+}
+
+/// ChaCha20 takes no mode; ChaCha20-Poly1305 takes none or AEAD. Neither pads.
+fn chacha_job(
+    ctx: &OpContext<'_, '_>,
+    algorithm: CryptographicAlgorithm,
+    key: Vec<u8>,
+    parameters: Parameters,
+) -> Result<SymmetricJob, OpError> {
+    let poly = algorithm == CryptographicAlgorithm::CHA_CHA20_POLY1305;
+    if poly && ctx.version < Version::V1_4 {
+        return Err(OpError::new(
+            ResultReason::FEATURE_NOT_SUPPORTED,
+            "ChaCha20-Poly1305 needs the Authenticated Encryption Tag field of KMIP 1.4 or later",
+        ));
+    }
+    match parameters.mode {
+        None => {}
+        Some(BlockCipherMode::AEAD) if poly => {}
+        Some(other) => {
+            return Err(bad_parameters(
+                ctx,
+                format!("{algorithm:?} does not take Block Cipher Mode {other:?}"),
+            ))
+        }
+    }
+    if !matches!(parameters.padding, None | Some(PaddingMethod::NONE)) {
+        return Err(bad_parameters(
+            ctx,
+            format!("{algorithm:?} takes no padding"),
+        ));
+    }
+    Ok(SymmetricJob {
+        algorithm,
+        key,
+        kind: if poly {
+            Kind::ChaCha20Poly1305
+        } else {
+            Kind::ChaCha20
+        },
+        mode: parameters.mode,
+        padded: false,
         parameters,
     })
 }
@@ -134,7 +204,7 @@ impl SymmetricJob {
     }
 
     fn chaining(&self) -> Chaining {
-        if self.mode == BlockCipherMode::ECB {
+        if self.mode == Some(BlockCipherMode::ECB) {
             Chaining::Ecb
         } else {
             Chaining::Cbc
@@ -170,23 +240,29 @@ fn setup(
     let requested_iv = optional_bytes(payload, tags::IV_COUNTER_NONCE, "IV/Counter/Nonce")?;
     let (iv, generated_iv) = match requested_iv {
         Some(iv) => (iv, false),
-        None if job.mode == BlockCipherMode::ECB => (Vec::new(), false),
+        None if job.mode == Some(BlockCipherMode::ECB) => (Vec::new(), false),
         // Random IV only applies to encryption: a decryptor must be told the IV.
         None if encrypting && job.parameters.random_iv => {
-            let len = if job.mode == BlockCipherMode::GCM {
-                12
-            } else {
-                job.block_algorithm().block_size()
+            let len = match job.kind {
+                Kind::Gcm | Kind::ChaCha20Poly1305 => 12,
+                Kind::ChaCha20 => 8,
+                Kind::Block => job.block_algorithm().block_size(),
             };
             (generated_iv(len)?, true)
         }
-        None => return Err(missing_iv(ctx, job.mode)),
+        None => {
+            let what = job
+                .mode
+                .map_or_else(|| format!("{:?}", job.algorithm), |m| format!("{m:?}"));
+            return Err(missing_iv(ctx, &what));
+        }
     };
     let mut tag_length = 0;
     let mut aad = Vec::new();
-    if job.mode == BlockCipherMode::GCM {
+    if job.kind == Kind::Gcm || job.kind == Kind::ChaCha20Poly1305 {
         tag_length =
             cipher::gcm_tag_length(job.parameters.tag_length).map_err(|e| cipher_error(ctx, e))?;
+
         aad = optional_bytes(
             payload,
             tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA,
@@ -211,7 +287,23 @@ impl Setup {
         data: &[u8],
     ) -> Result<(Vec<u8>, Option<Vec<u8>>), OpError> {
         let job = &self.job;
-        if job.mode == BlockCipherMode::GCM {
+        let fail = |e| cipher_error(ctx, e);
+        match job.kind {
+            Kind::ChaCha20 => {
+                return Ok((
+                    chacha::chacha20(&job.key, &self.iv, data).map_err(fail)?,
+                    None,
+                ))
+            }
+            Kind::ChaCha20Poly1305 => {
+                let (ciphertext, tag) =
+                    chacha::chacha20_poly1305_seal(&job.key, &self.iv, &self.aad, data)
+                        .map_err(fail)?;
+                return Ok((ciphertext, Some(tag)));
+            }
+            Kind::Gcm | Kind::Block => {}
+        }
+        if job.kind == Kind::Gcm {
             let (ciphertext, tag) =
                 cipher::gcm_encrypt(&job.key, &self.iv, &self.aad, data, self.tag_length)
                     .map_err(|e| cipher_error(ctx, e))?;
@@ -237,7 +329,10 @@ impl Setup {
         tag: Option<&[u8]>,
     ) -> Result<Vec<u8>, OpError> {
         let job = &self.job;
-        if job.mode == BlockCipherMode::GCM {
+        if job.kind == Kind::ChaCha20 {
+            return chacha::chacha20(&job.key, &self.iv, data).map_err(|e| cipher_error(ctx, e));
+        }
+        if job.kind == Kind::Gcm || job.kind == Kind::ChaCha20Poly1305 {
             let tag = tag.ok_or_else(|| {
                 OpError::new(
                     ResultReason::INVALID_MESSAGE,
@@ -255,8 +350,12 @@ impl Setup {
                     ));
                 }
             }
-            return cipher::gcm_decrypt(&job.key, &self.iv, &self.aad, data, tag)
-                .map_err(|e| cipher_error(ctx, e));
+            let plain = if job.kind == Kind::Gcm {
+                cipher::gcm_decrypt(&job.key, &self.iv, &self.aad, data, tag)
+            } else {
+                chacha::chacha20_poly1305_open(&job.key, &self.iv, &self.aad, data, tag)
+            };
+            return plain.map_err(|e| cipher_error(ctx, e));
         }
         cipher::block_decrypt(
             job.block_algorithm(),
@@ -280,9 +379,18 @@ impl Setup {
         encrypting: bool,
     ) -> Result<Vec<u8>, OpError> {
         let job = &self.job;
-        if job.mode == BlockCipherMode::GCM {
-            return cipher::gcm_transform(&job.key, &self.iv, data)
-                .map_err(|e| cipher_error(ctx, e));
+        match job.kind {
+            Kind::Gcm => {
+                return cipher::gcm_transform(&job.key, &self.iv, data)
+                    .map_err(|e| cipher_error(ctx, e))
+            }
+            Kind::ChaCha20 => {
+                return chacha::chacha20(&job.key, &self.iv, data).map_err(|e| cipher_error(ctx, e))
+            }
+            Kind::ChaCha20Poly1305 => {
+                return Err(stream::not_for("ChaCha20-Poly1305"));
+            }
+            Kind::Block => {}
         }
         let block = job.block_algorithm().block_size();
         let mut whole = data.len() / block * block;
@@ -309,8 +417,9 @@ impl Setup {
         self.generated_iv.then_some(self.iv.as_slice())
     }
 
-    pub(super) fn is_gcm(&self) -> bool {
-        self.job.mode == BlockCipherMode::GCM
+    /// Whether the operation produces an authentication tag.
+    pub(super) fn is_aead(&self) -> bool {
+        matches!(self.job.kind, Kind::Gcm | Kind::ChaCha20Poly1305)
     }
 }
 
