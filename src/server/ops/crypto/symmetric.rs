@@ -4,10 +4,10 @@
 //! and Private Key (Decrypt) objects are handed to [`super::super::asymmetric`].
 //! Multi-part (streaming) requests are handled by [`super::stream`].
 
-use super::cipher::{self, BlockAlgorithm, Chaining, CipherError};
+use super::cipher::{self, BlockAlgorithm, Chaining};
 use super::{
-    bad_parameters, check_key_use, effective_parameters, optional_bytes, reason_or, required_bytes,
-    symmetric_material, unsupported_parameters, wrong_object_type, Parameters,
+    bad_parameters, check_key_use, cipher_error, effective_parameters, optional_bytes, reason_or,
+    required_bytes, symmetric_material, unsupported_parameters, wrong_object_type, Parameters,
 };
 use super::{chacha, stream};
 use crate::kmip::{
@@ -19,25 +19,6 @@ use crate::server::ops::{asymmetric, response_payload, uid_item, OpContext, OpEr
 use crate::server::store::random_bytes;
 use crate::server::usage::{self, Purpose};
 use crate::ttlv::{Item, Value};
-
-fn cipher_error(ctx: &OpContext<'_, '_>, error: CipherError) -> OpError {
-    let message = error.to_string();
-    match error {
-        CipherError::Integrity => OpError::new(ResultReason::CRYPTOGRAPHIC_FAILURE, message),
-        CipherError::KeyLength(_) => OpError::new(ResultReason::CRYPTOGRAPHIC_FAILURE, message),
-        CipherError::IvLength { .. } => bad_parameters(ctx, message),
-        CipherError::NotBlockAligned { .. } => OpError::new(ResultReason::INVALID_FIELD, message),
-        // The OASIS 1.4 transcript CS-BC-M-GCM-1 expects General Failure here.
-        CipherError::TagLength(_) => OpError::new(
-            reason_or(
-                ctx,
-                ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS,
-                ResultReason::GENERAL_FAILURE,
-            ),
-            message,
-        ),
-    }
-}
 
 fn missing_iv(ctx: &OpContext<'_, '_>, what: &str) -> OpError {
     OpError::new(
@@ -561,50 +542,4 @@ pub fn decrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         uid_item(&uid),
         Item::new(tags::DATA, Value::ByteString(plaintext)),
     ]))
-}
-
-/// ECB/CBC encryption for Derive Key's ENCRYPT method (KMIP 1.2 §4.6): the
-/// Block Cipher Mode is required; a missing CBC IV is all zeros ("an empty
-/// IV is assumed").
-pub(crate) fn block_encrypt_for(
-    ctx: &OpContext<'_, '_>,
-    key_algorithm: Option<CryptographicAlgorithm>,
-    parameters: &Parameters,
-    key: &[u8],
-    iv: Option<Vec<u8>>,
-    data: &[u8],
-) -> Result<Vec<u8>, OpError> {
-    let algorithm = match parameters.algorithm.or(key_algorithm) {
-        Some(CryptographicAlgorithm::AES) => BlockAlgorithm::Aes,
-        Some(CryptographicAlgorithm::DES3) => BlockAlgorithm::TripleDes,
-        other => {
-            return Err(unsupported_parameters(
-                ctx,
-                format!("ENCRYPT derivation with {other:?} is not supported (AES and 3DES are)"),
-            ))
-        }
-    };
-    let chaining = match parameters.mode {
-        Some(BlockCipherMode::ECB) => Chaining::Ecb,
-        Some(BlockCipherMode::CBC) => Chaining::Cbc,
-        Some(other) => {
-            return Err(unsupported_parameters(
-                ctx,
-                format!("ENCRYPT derivation in {other:?} mode is not supported (ECB and CBC are)"),
-            ))
-        }
-        None => {
-            return Err(bad_parameters(
-                ctx,
-                "ENCRYPT derivation needs a Block Cipher Mode in Cryptographic Parameters",
-            ))
-        }
-    };
-    let padded = parameters.padding == Some(PaddingMethod::PKCS5);
-    let iv = match iv {
-        Some(iv) if !iv.is_empty() => iv,
-        _ => vec![0u8; algorithm.block_size()],
-    };
-    cipher::block_encrypt(algorithm, key, chaining, &iv, data, padded)
-        .map_err(|e| cipher_error(ctx, e))
 }
