@@ -1,4 +1,4 @@
-//! Decrypt (KMIP 1.2 §4.30, 2.1 §6.1.16) with symmetric keys: ciphertext is
+//! Decrypt (KMIP 1.2 §4.30, 2.1 §6.1.11) with symmetric keys: ciphertext is
 //! produced here (bare AES block cipher, `ring` for GCM) and the server must
 //! recover the plaintext; tampered tags and padding are Cryptographic Failures.
 
@@ -331,5 +331,65 @@ async fn decrypt_errors_follow_the_version() {
             ResultReason::ITEM_NOT_FOUND
         };
         assert_eq!(reason, not_found, "{version} unknown");
+    }
+}
+
+#[tokio::test]
+async fn usage_limits_do_not_restrict_decryption() {
+    use kmip_conform::kmip::UsageLimitsUnit;
+    let (_server, mut client) = connect().await;
+    for version in VERSIONS {
+        // One object-use of protection; processing is not limited (KMIP 1.2 §3.21).
+        let limits = Item::structure(
+            tags::USAGE_LIMITS,
+            vec![
+                Item::new(tags::USAGE_LIMITS_TOTAL, Value::LongInteger(1)),
+                Item::new(
+                    tags::USAGE_LIMITS_UNIT,
+                    Value::Enumeration(UsageLimitsUnit::OBJECT.0),
+                ),
+            ],
+        );
+        let uid = register_key(
+            &mut client,
+            version,
+            CryptographicAlgorithm::AES,
+            &KEY_128,
+            ENCRYPT | DECRYPT,
+            vec![("Usage Limits", limits)],
+        )
+        .await;
+        let ecb = || parameters(BlockCipherMode::ECB, None, vec![]);
+        let sealed = ok(
+            &mut client,
+            version,
+            Operation::ENCRYPT,
+            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[4u8; 16])],
+        )
+        .await;
+        let ciphertext = bytes_of(&sealed, tags::DATA);
+        for _ in 0..3 {
+            let opened = ok(
+                &mut client,
+                version,
+                Operation::DECRYPT,
+                vec![uid_field(&uid), ecb(), bytes(tags::DATA, &ciphertext)],
+            )
+            .await;
+            assert_eq!(bytes_of(&opened, tags::DATA), [4u8; 16], "{version}");
+        }
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::ENCRYPT,
+            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[4u8; 16])],
+        )
+        .await;
+        let exceeded = if version.is_2x() {
+            ResultReason::USAGE_LIMIT_EXCEEDED
+        } else {
+            ResultReason::PERMISSION_DENIED
+        };
+        assert_eq!(reason, exceeded, "{version}");
     }
 }

@@ -1,4 +1,4 @@
-//! Derive Key (KMIP 1.2 §4.6, 2.1 §6.1.20): PBKDF2, HASH, HMAC and ENCRYPT
+//! Derive Key (KMIP 1.2 §4.6, 2.1 §6.1.14): PBKDF2, HASH, HMAC and ENCRYPT
 //! derivations checked against implementations in the tests, the Derived Key
 //! and Derivation Base Object links, and the errors of KMIP 1.2 §11.7.
 

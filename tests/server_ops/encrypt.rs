@@ -1,162 +1,19 @@
-//! Encrypt (KMIP 1.2 §4.29, 2.1 §6.1.18) with symmetric keys: AES and 3DES in
+//! Encrypt (KMIP 1.2 §4.29, 2.1 §6.1.17) with symmetric keys: AES and 3DES in
 //! ECB/CBC (PKCS#5 or no padding), AES-GCM, Random IV; every ciphertext is
 //! checked by an implementation written here on the bare block cipher (or
-//! by `ring` for GCM). Also the shared helpers of the crypto-service tests.
+//! by `ring` for GCM). The helpers shared by the crypto-service tests live in
+//! [`helpers`].
 
-use super::common::kmip_client::TestServer;
+pub mod helpers;
+mod multi_part;
+
 use super::support::*;
-use aes::cipher::{BlockEncrypt, KeyInit};
+pub use helpers::*;
 use kmip_conform::kmip::{
     tags, BlockCipherMode, CryptographicAlgorithm, ObjectType, Operation, PaddingMethod,
     ResultReason, UsageLimitsUnit, Version,
 };
 use kmip_conform::ttlv::{Item, Value};
-
-/// The versions the crypto services are tested in (they exist from KMIP 1.2).
-pub const VERSIONS: [Version; 3] = [Version::V1_2, Version::V1_4, Version::V2_1];
-
-/// Usage mask bits (KMIP 1.2 §9.1.3.3.1).
-pub const ENCRYPT: i32 = 0x4;
-pub const DECRYPT: i32 = 0x8;
-pub const MAC_GENERATE: i32 = 0x80;
-pub const MAC_VERIFY: i32 = 0x100;
-pub const DERIVE_KEY: i32 = 0x200;
-
-pub const KEY_128: [u8; 16] = *b"0123456789abcdef";
-
-/// A fresh server and a client connected to it.
-pub async fn connect() -> (TestServer, Client) {
-    let server = start(|_| {}).await;
-    let client = Client::connect(&server, Cert::Valid)
-        .await
-        .expect("connect");
-    (server, client)
-}
-
-/// Registers a Raw symmetric key with a usage mask and extra attributes
-/// (1.x name, tagged item) and returns its Unique Identifier (Pre-Active).
-pub async fn register_key_inactive(
-    client: &mut Client,
-    version: Version,
-    algorithm: CryptographicAlgorithm,
-    material: &[u8],
-    mask: i32,
-    extra: Vec<(&str, Item)>,
-) -> String {
-    let mut fields = vec![(
-        "Cryptographic Usage Mask",
-        Item::new(tags::CRYPTOGRAPHIC_USAGE_MASK, Value::Integer(mask)),
-    )];
-    fields.extend(extra);
-    let bits = if algorithm == CryptographicAlgorithm::DES3 {
-        168
-    } else {
-        material.len() as i32 * 8
-    };
-    let key = Item::structure(
-        tags::SYMMETRIC_KEY,
-        vec![Item::structure(
-            tags::KEY_BLOCK,
-            vec![
-                Item::new(tags::KEY_FORMAT_TYPE, Value::Enumeration(1)),
-                Item::structure(
-                    tags::KEY_VALUE,
-                    vec![Item::new(
-                        tags::KEY_MATERIAL,
-                        Value::ByteString(material.to_vec()),
-                    )],
-                ),
-                Item::new(
-                    tags::CRYPTOGRAPHIC_ALGORITHM,
-                    Value::Enumeration(algorithm.0),
-                ),
-                Item::new(tags::CRYPTOGRAPHIC_LENGTH, Value::Integer(bits)),
-            ],
-        )],
-    );
-    let payload = ok(
-        client,
-        version,
-        Operation::REGISTER,
-        vec![
-            Item::new(
-                tags::OBJECT_TYPE,
-                Value::Enumeration(ObjectType::SYMMETRIC_KEY.0),
-            ),
-            attributes(version, fields),
-            key,
-        ],
-    )
-    .await;
-    uid_of(&payload)
-}
-
-/// Registers and activates a Raw symmetric key.
-pub async fn register_key(
-    client: &mut Client,
-    version: Version,
-    algorithm: CryptographicAlgorithm,
-    material: &[u8],
-    mask: i32,
-    extra: Vec<(&str, Item)>,
-) -> String {
-    let uid = register_key_inactive(client, version, algorithm, material, mask, extra).await;
-    activate(client, version, &uid).await;
-    uid
-}
-
-/// Cryptographic Parameters with a mode and optional padding, plus `extra` fields.
-pub fn parameters(mode: BlockCipherMode, padding: Option<PaddingMethod>, extra: Vec<Item>) -> Item {
-    let mut fields = vec![Item::new(
-        tags::BLOCK_CIPHER_MODE,
-        Value::Enumeration(mode.0),
-    )];
-    if let Some(padding) = padding {
-        fields.push(Item::new(
-            tags::PADDING_METHOD,
-            Value::Enumeration(padding.0),
-        ));
-    }
-    fields.extend(extra);
-    Item::structure(tags::CRYPTOGRAPHIC_PARAMETERS, fields)
-}
-
-pub fn bytes(tag: kmip_conform::ttlv::Tag, value: &[u8]) -> Item {
-    Item::new(tag, Value::ByteString(value.to_vec()))
-}
-
-/// AES in CBC mode (IV given) or ECB (IV empty) with PKCS#7 padding, built
-/// here on the bare block cipher: the independent check of the server.
-pub fn reference_aes_encrypt(key: &[u8], iv: &[u8], data: &[u8], pad: bool) -> Vec<u8> {
-    let mut input = data.to_vec();
-    if pad {
-        let n = 16 - data.len() % 16;
-        input.extend(std::iter::repeat_n(n as u8, n));
-    }
-    let mut previous: Vec<u8> = iv.to_vec();
-    let mut out = Vec::new();
-    for chunk in input.chunks(16) {
-        let mut block = [0u8; 16];
-        block.copy_from_slice(chunk);
-        if !previous.is_empty() {
-            block.iter_mut().zip(&previous).for_each(|(b, p)| *b ^= p);
-        }
-        let mut ga = aes::cipher::generic_array::GenericArray::from(block);
-        match key.len() {
-            16 => aes::Aes128::new_from_slice(key)
-                .unwrap()
-                .encrypt_block(&mut ga),
-            _ => aes::Aes256::new_from_slice(key)
-                .unwrap()
-                .encrypt_block(&mut ga),
-        }
-        if !iv.is_empty() {
-            previous = ga.to_vec();
-        }
-        out.extend_from_slice(&ga);
-    }
-    out
-}
 
 fn message() -> Vec<u8> {
     b"KMIP conformance: 37 bytes of text!!".to_vec()
@@ -626,7 +483,7 @@ async fn encrypt_errors_follow_the_version() {
             ResultReason::ITEM_NOT_FOUND
         };
         assert_eq!(reason, not_found, "{version} unknown");
-        // Streaming is not supported.
+        // A Correlation Value that names no open stream (multi-part: KMIP 1.3+).
         if version >= Version::V1_4 {
             let reason = fails(
                 &mut client,
@@ -636,15 +493,16 @@ async fn encrypt_errors_follow_the_version() {
                     uid_field(&uid),
                     ecb(),
                     data(),
-                    Item::new(tags::INIT_INDICATOR, Value::Boolean(true)),
+                    bytes(tags::CORRELATION_VALUE, b"no such stream"),
                 ],
             )
             .await;
-            assert_eq!(
-                reason,
-                ResultReason::FEATURE_NOT_SUPPORTED,
-                "{version} streaming"
-            );
+            let invalid = if v2 {
+                ResultReason::INVALID_CORRELATION_VALUE
+            } else {
+                ResultReason::INVALID_FIELD
+            };
+            assert_eq!(reason, invalid, "{version} correlation");
         }
     }
 }
@@ -688,5 +546,48 @@ async fn usage_limits_are_charged_per_byte() {
             ResultReason::PERMISSION_DENIED
         };
         assert_eq!(reason, exceeded, "{version}");
+    }
+}
+
+#[tokio::test]
+async fn chacha20_poly1305_output_opens_with_ring() {
+    use ring::aead;
+    let (_server, mut client) = connect().await;
+    let key = [0x5Eu8; 32];
+    let nonce = [8u8; 12];
+    for version in [Version::V1_4, Version::V2_1] {
+        let uid = register_key(
+            &mut client,
+            version,
+            CryptographicAlgorithm::CHA_CHA20_POLY1305,
+            &key,
+            ENCRYPT,
+            vec![],
+        )
+        .await;
+        let payload = ok(
+            &mut client,
+            version,
+            Operation::ENCRYPT,
+            vec![
+                uid_field(&uid),
+                bytes(tags::DATA, &message()),
+                bytes(tags::IV_COUNTER_NONCE, &nonce),
+                bytes(tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA, b"aad"),
+            ],
+        )
+        .await;
+        let mut sealed = bytes_of(&payload, tags::DATA);
+        sealed.extend(bytes_of(&payload, tags::AUTHENTICATED_ENCRYPTION_TAG));
+        let opener =
+            aead::LessSafeKey::new(aead::UnboundKey::new(&aead::CHACHA20_POLY1305, &key).unwrap());
+        let plain = opener
+            .open_in_place(
+                aead::Nonce::assume_unique_for_key(nonce),
+                aead::Aad::from(b"aad"),
+                &mut sealed,
+            )
+            .expect("ring verifies the server's Poly1305 tag");
+        assert_eq!(plain, message().as_slice(), "{version}");
     }
 }

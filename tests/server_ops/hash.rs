@@ -1,4 +1,4 @@
-//! Hash (KMIP 1.2 §4.37, 2.1 §6.1.26): SHA-1, SHA-224, SHA-256, SHA-384 and
+//! Hash (KMIP 1.2 §4.37, 2.1 §6.1.24): SHA-1, SHA-224, SHA-256, SHA-384 and
 //! SHA-512 checked against the `sha1`/`sha2` crates; unsupported algorithms
 //! answer Feature Not Supported.
 

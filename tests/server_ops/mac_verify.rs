@@ -1,4 +1,4 @@
-//! MAC Verify (KMIP 1.2 §4.34, 2.1 §6.1.31): Validity Indicator Valid for an
+//! MAC Verify (KMIP 1.2 §4.34, 2.1 §6.1.33): Validity Indicator Valid for an
 //! HMAC computed here, Invalid for a tampered one.
 
 use super::encrypt::{bytes, connect, register_key, MAC_GENERATE, MAC_VERIFY, VERSIONS};

@@ -1,4 +1,4 @@
-//! RNG Retrieve (KMIP 1.2 §4.35, 2.1 §6.1.41): the requested number of bytes,
+//! RNG Retrieve (KMIP 1.2 §4.35, 2.1 §6.1.49): the requested number of bytes,
 //! different every time; out-of-range lengths are refused.
 
 use super::encrypt::{connect, VERSIONS};

@@ -1,4 +1,4 @@
-//! RNG Seed (KMIP 1.2 §4.36, 2.1 §6.1.42): the server's generator is the
+//! RNG Seed (KMIP 1.2 §4.36, 2.1 §6.1.50): the server's generator is the
 //! operating system's, which cannot be seeded; it accepts the request and
 //! reports Data Length 0, as the spec allows ("MAY elect to ignore").
 

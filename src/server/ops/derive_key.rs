@@ -1,4 +1,4 @@
-//! Derive Key (KMIP 1.2 §4.6, 2.1 §6.1.20): a new Symmetric Key or Secret
+//! Derive Key (KMIP 1.2 §4.6, 2.1 §6.1.14): a new Symmetric Key or Secret
 //! Data object computed from existing keys or Secret Data.
 //!
 //! Methods: PBKDF2 (PKCS#5 / RFC 2898, HMAC-SHA1/256/384/512 PRF via `ring`),
@@ -29,11 +29,11 @@ use crate::kmip::{
     KeyFormatType, LinkType, ObjectType, ResultReason, SecretDataType, State,
 };
 use crate::server::object::{AttrKey, Attribute, ManagedObject};
-use crate::server::usage::{self, Purpose};
+use crate::server::usage::Purpose;
 use crate::ttlv::{Item, Value};
 
 /// The most iterations one PBKDF2 derivation may ask for.
-const MAX_ITERATIONS: i32 = 10_000_000;
+const MAX_ITERATIONS: i32 = 1_000_000;
 
 /// Invalid Field in 1.x (KMIP 1.2 §11.7), `v2` in 2.x.
 fn invalid(ctx: &OpContext<'_, '_>, v2: ResultReason, message: impl Into<String>) -> OpError {
@@ -71,12 +71,12 @@ fn raw_material(ctx: &OpContext<'_, '_>, object: &ManagedObject) -> Result<Vec<u
             })
             .ok_or_else(|| {
                 OpError::new(
-                    ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
+                    ResultReason::FEATURE_NOT_SUPPORTED,
                     format!("object {}: key material has no Key", object.uid),
                 )
             }),
         _ => Err(OpError::new(
-            ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
+            ResultReason::FEATURE_NOT_SUPPORTED,
             format!(
                 "object {} holds key material this server cannot use",
                 object.uid
@@ -491,9 +491,6 @@ pub fn derive_key(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let inputs = inputs(ctx, &bases, derivation)?;
     let length = bits as usize / 8;
     let material = derive(ctx, method, &inputs, length)?;
-    for base in &bases {
-        usage::consume(ctx, base, length)?;
-    }
     let (object_material, format) = if object_type == ObjectType::SYMMETRIC_KEY {
         let algorithm = algorithm.map_or(0, |a| a.0);
         (

@@ -24,7 +24,7 @@ pub enum CipherError {
     NotBlockAligned { block: usize, got: usize },
     /// Bad padding or a failed authentication tag on decryption.
     Integrity,
-    /// A GCM tag length outside 12–16 bytes.
+    /// A GCM or ChaCha20-Poly1305 tag length outside 12–16 bytes.
     TagLength(i64),
 }
 
@@ -43,7 +43,7 @@ impl std::fmt::Display for CipherError {
                 f.write_str("decryption failed: bad padding or authentication tag")
             }
             CipherError::TagLength(n) => {
-                write!(f, "Tag Length {n} is not supported (GCM tags are 12 to 16 bytes)")
+                write!(f, "Tag Length {n} is not supported (AEAD tags are 12 to 16 bytes)")
             }
         }
     }
@@ -268,8 +268,21 @@ pub fn gcm_decrypt(
 }
 
 /// Compares two tags without an early exit.
-fn tags_equal(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn tags_equal(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The GCM counter-mode transform of `data` alone (no tag): the output a
+/// multi-part operation may release before its final part.
+pub fn gcm_transform(key: &[u8], iv: &[u8], data: &[u8]) -> Result<Vec<u8>, CipherError> {
+    if iv.is_empty() {
+        return Err(CipherError::IvLength {
+            expected: "at least 1 byte (12 recommended)",
+            got: 0,
+        });
+    }
+    let aes = AnyAes::new(key)?;
+    Ok(soft_gcm(&aes, iv, &[], data, true).0)
 }
 
 fn ring_key(key: &[u8]) -> Result<ring::aead::LessSafeKey, CipherError> {

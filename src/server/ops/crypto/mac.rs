@@ -1,4 +1,4 @@
-//! MAC and MAC Verify (KMIP 1.2 §4.33–4.34, 2.1 §6.1.30–6.1.31): HMAC with
+//! MAC and MAC Verify (KMIP 1.2 §4.33–4.34, 2.1 §6.1.32–6.1.33): HMAC with
 //! SHA-1, SHA-256, SHA-384 and SHA-512 (`ring::hmac`), keyed by a Symmetric
 //! Key whose Cryptographic Algorithm is HMAC-SHA* (or that Cryptographic
 //! Parameters' Cryptographic Algorithm names).
@@ -7,10 +7,11 @@ use ring::hmac;
 
 use super::{
     check_key_use, effective_parameters, optional_bytes, reject_streaming, required_bytes,
-    symmetric_material, unsupported_parameters, wrong_object_type, Parameters,
+    symmetric_material, wrong_object_type, Parameters,
 };
 use crate::kmip::{
-    tags, CryptographicAlgorithm, CryptographicUsageMask, ObjectType, ValidityIndicator,
+    tags, CryptographicAlgorithm, CryptographicUsageMask, ObjectType, ResultReason,
+    ValidityIndicator,
 };
 use crate::server::ops::{response_payload, uid_item, OpContext, OpError, OpResult};
 use crate::server::usage::{self, Purpose};
@@ -44,9 +45,11 @@ fn mac_key(
     let parameters = Parameters::parse(effective_parameters(payload, &object).as_ref())?;
     let (key_algorithm, key) = symmetric_material(ctx, &object)?;
     let algorithm = parameters.algorithm.unwrap_or(key_algorithm);
+    // Feature Not Supported: the KMIP 2.1 MAC error tables have no
+    // Unsupported Cryptographic Parameters.
     let hmac = hmac_algorithm(algorithm).ok_or_else(|| {
-        unsupported_parameters(
-            ctx,
+        OpError::new(
+            ResultReason::FEATURE_NOT_SUPPORTED,
             format!("MAC with {algorithm:?} is not supported (HMAC-SHA1/256/384/512 are)"),
         )
     })?;
@@ -80,7 +83,7 @@ pub fn mac_verify(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     // HMAC needs the data that was MACed (it cannot be recovered from the MAC).
     let data = optional_bytes(payload, tags::DATA, "Data")?.ok_or_else(|| {
         OpError::new(
-            crate::kmip::ResultReason::INVALID_MESSAGE,
+            ResultReason::INVALID_MESSAGE,
             "MAC Verify with HMAC needs the Data that was MACed",
         )
     })?;

@@ -1,30 +1,36 @@
-//! The cryptographic services of KMIP 1.2 §4.29–4.37 (2.1 §6.1.18, 6.1.28–6.1.29,
-//! 6.1.39–6.1.45): Encrypt, Decrypt, MAC, MAC Verify, RNG Retrieve, RNG Seed, Hash.
+//! The cryptographic services of KMIP 1.2 §4.29–4.37 (2.1 §6.1.11, 6.1.17,
+//! 6.1.24, 6.1.32–6.1.33, 6.1.49–6.1.50): Encrypt, Decrypt, MAC, MAC Verify, RNG Retrieve, RNG Seed, Hash.
 //!
 //! Every use of a key checks its state and dates (KMIP 1.2 §3.22, §3.25–3.28:
 //! protection needs an Active key before its Protect Stop Date, processing a
-//! key after its Process Start Date), its Cryptographic Usage Mask (§3.19)
-//! and charges its Usage Limits (§3.21). Cryptographic Parameters come from the
+//! key after its Process Start Date) and its Cryptographic Usage Mask (§3.19);
+//! applying protection (Encrypt, MAC) charges its Usage Limits, processing
+//! (Decrypt, MAC Verify) does not (§3.21: "Usage for processing
+//! cryptographically protected data … is not limited"). Cryptographic Parameters come from the
 //! request, else from the key's Cryptographic Parameters attribute with the
-//! lowest index (§4.29). Streaming (Init/Final Indicator, Correlation Value,
-//! KMIP 1.3+) is not supported: such requests answer Feature Not Supported.
+//! lowest index (§4.29). Multi-part (streaming) Encrypt and Decrypt (Init/Final
+//! Indicator, Correlation Value, KMIP 1.3+) are handled in [`stream`]; MAC,
+//! MAC Verify and Hash answer such requests with Feature Not Supported.
 
+mod chacha;
 mod cipher;
 mod mac;
 mod random;
+mod stream;
+mod symmetric;
 
 pub(super) use mac::hmac_algorithm;
 pub use mac::{mac, mac_verify};
 pub(super) use random::digest_of as digest_for;
 pub use random::{hash, rng_retrieve, rng_seed};
+pub use symmetric::{decrypt, encrypt};
 
-use super::{asymmetric, response_payload, uid_item, OpContext, OpError, OpResult};
+use super::{OpContext, OpError};
 use crate::kmip::{
     tags, BlockCipherMode, CryptographicAlgorithm, CryptographicUsageMask, KeyFormatType,
-    ObjectType, PaddingMethod, ResultReason, Version,
+    PaddingMethod, ResultReason,
 };
 use crate::server::object::ManagedObject;
-use crate::server::store::random_bytes;
 use crate::server::usage::{self, Purpose};
 use crate::ttlv::{Item, Tag, Value};
 use cipher::{BlockAlgorithm, Chaining, CipherError};
@@ -106,7 +112,7 @@ fn optional_bool(payload: &Item, tag: Tag, name: &str) -> Result<Option<bool>, O
     }
 }
 
-/// Refuses multi-part (streaming) requests: KMIP 1.3 §4.29's Init Indicator,
+/// Refuses multi-part (streaming) MAC, MAC Verify and Hash requests: KMIP 1.3+ (2.1 §6.1.32) Init Indicator,
 /// Final Indicator and Correlation Value. A request with both indicators true
 /// is a single-part operation and is accepted.
 pub(super) fn reject_streaming(payload: &Item) -> Result<(), OpError> {
@@ -290,7 +296,7 @@ pub(super) fn symmetric_material(
             })?,
         _ => {
             return Err(OpError::new(
-                ResultReason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
+                ResultReason::FEATURE_NOT_SUPPORTED,
                 format!(
                     "object {} holds {format:?} key material this server cannot use",
                     object.uid
@@ -331,7 +337,7 @@ pub(super) fn wrong_object_type(
     )
 }
 
-fn cipher_error(ctx: &OpContext<'_, '_>, error: CipherError) -> OpError {
+pub(super) fn cipher_error(ctx: &OpContext<'_, '_>, error: CipherError) -> OpError {
     let message = error.to_string();
     match error {
         CipherError::Integrity => OpError::new(ResultReason::CRYPTOGRAPHIC_FAILURE, message),
@@ -350,293 +356,10 @@ fn cipher_error(ctx: &OpContext<'_, '_>, error: CipherError) -> OpError {
     }
 }
 
-fn missing_iv(ctx: &OpContext<'_, '_>, mode: BlockCipherMode) -> OpError {
-    OpError::new(
-        reason_or(
-            ctx,
-            ResultReason::MISSING_INITIALIZATION_VECTOR,
-            ResultReason::INVALID_MESSAGE,
-        ),
-        format!("{mode:?} needs an IV/Counter/Nonce and none was given (and Random IV is not set)"),
-    )
-}
-
-/// What a symmetric Encrypt/Decrypt needs: algorithm, mode, padding, key.
-struct SymmetricJob {
-    algorithm: CryptographicAlgorithm,
-    key: Vec<u8>,
-    mode: BlockCipherMode,
-    padded: bool,
-    parameters: Parameters,
-}
-
-fn symmetric_job(
-    ctx: &OpContext<'_, '_>,
-    object: &ManagedObject,
-    parameters: Option<&Item>,
-) -> Result<SymmetricJob, OpError> {
-    let (algorithm, key) = symmetric_material(ctx, object)?;
-    let parameters = Parameters::parse(parameters)?;
-    if let Some(requested) = parameters.algorithm {
-        if requested != algorithm {
-            return Err(bad_parameters(
-                ctx,
-                format!("Cryptographic Parameters name {requested:?} but the key is {algorithm:?}"),
-            ));
-        }
-    }
-    if algorithm != CryptographicAlgorithm::AES && algorithm != CryptographicAlgorithm::DES3 {
-        return Err(unsupported_parameters(
-            ctx,
-            format!("encryption with {algorithm:?} keys is not supported (AES and 3DES are)"),
-        ));
-    }
-    let mode = parameters.mode.ok_or_else(|| {
-        bad_parameters(
-            ctx,
-            "no Block Cipher Mode in the request's Cryptographic Parameters nor in the key's attributes",
-        )
-    })?;
-    let padded = match parameters.padding {
-        None | Some(PaddingMethod::NONE) => false,
-        Some(PaddingMethod::PKCS5) => true,
-        Some(other) => {
-            return Err(unsupported_parameters(
-                ctx,
-                format!("Padding Method {other:?} is not supported (None and PKCS5 are)"),
-            ))
-        }
-    };
-    match mode {
-        BlockCipherMode::ECB | BlockCipherMode::CBC => {}
-        BlockCipherMode::GCM if algorithm == CryptographicAlgorithm::AES => {
-            if ctx.version < Version::V1_4 {
-                return Err(OpError::new(
-                    ResultReason::FEATURE_NOT_SUPPORTED,
-                    "GCM needs the Authenticated Encryption Tag field of KMIP 1.4 or later",
-                ));
-            }
-            if padded {
-                return Err(bad_parameters(ctx, "GCM takes no padding"));
-            }
-        }
-        other => {
-            return Err(unsupported_parameters(
-                ctx,
-                format!("Block Cipher Mode {other:?} with {algorithm:?} is not supported (ECB, CBC, and GCM for AES, are)"),
-            ))
-        }
-    }
-    Ok(SymmetricJob {
-        algorithm,
-        key,
-        mode,
-        padded,
-        parameters,
-    })
-}
-
-impl SymmetricJob {
-    fn block_algorithm(&self) -> BlockAlgorithm {
-        if self.algorithm == CryptographicAlgorithm::DES3 {
-            BlockAlgorithm::TripleDes
-        } else {
-            BlockAlgorithm::Aes
-        }
-    }
-
-    fn chaining(&self) -> Chaining {
-        if self.mode == BlockCipherMode::ECB {
-            Chaining::Ecb
-        } else {
-            Chaining::Cbc
-        }
-    }
-}
-
-fn generated_iv(len: usize) -> Result<Vec<u8>, OpError> {
-    random_bytes(len).ok_or_else(|| {
-        OpError::new(
-            ResultReason::CRYPTOGRAPHIC_FAILURE,
-            "the system random number generator failed",
-        )
-    })
-}
-
-/// Encrypt (KMIP 1.2 §4.29, 2.1 §6.1.18).
-pub fn encrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
-    let uid = ctx.target_uid(payload)?;
-    reject_streaming(payload)?;
-    let object = ctx.owned(&uid)?.clone();
-    let data = required_bytes(payload, tags::DATA, "Data")?;
-    let parameters = effective_parameters(payload, &object);
-    if object.object_type == ObjectType::PUBLIC_KEY {
-        check_key_use(
-            ctx,
-            &object,
-            Purpose::Protect,
-            CryptographicUsageMask::ENCRYPT,
-        )?;
-        usage::consume(ctx, &object, data.len())?;
-        let ciphertext = asymmetric::encrypt(&object, parameters.as_ref(), &data)?;
-        return Ok(response_payload(vec![
-            uid_item(&uid),
-            Item::new(tags::DATA, Value::ByteString(ciphertext)),
-        ]));
-    }
-    if object.object_type != ObjectType::SYMMETRIC_KEY {
-        return Err(wrong_object_type(
-            ctx,
-            &object,
-            "Encrypt needs a Symmetric Key or Public Key",
-        ));
-    }
-    check_key_use(
-        ctx,
-        &object,
-        Purpose::Protect,
-        CryptographicUsageMask::ENCRYPT,
-    )?;
-    let job = symmetric_job(ctx, &object, parameters.as_ref())?;
-    let requested_iv = optional_bytes(payload, tags::IV_COUNTER_NONCE, "IV/Counter/Nonce")?;
-    let mut fields = vec![uid_item(&uid)];
-    let needs_iv = job.mode != BlockCipherMode::ECB;
-    let (iv, generated) = match requested_iv {
-        Some(iv) => (iv, false),
-        None if !needs_iv => (Vec::new(), false),
-        None if job.parameters.random_iv => {
-            let len = if job.mode == BlockCipherMode::GCM {
-                12
-            } else {
-                job.block_algorithm().block_size()
-            };
-            (generated_iv(len)?, true)
-        }
-        None => return Err(missing_iv(ctx, job.mode)),
-    };
-    if job.mode == BlockCipherMode::GCM {
-        let tag_length =
-            cipher::gcm_tag_length(job.parameters.tag_length).map_err(|e| cipher_error(ctx, e))?;
-        let aad = optional_bytes(
-            payload,
-            tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA,
-            "Authenticated Encryption Additional Data",
-        )?
-        .unwrap_or_default();
-        usage::consume(ctx, &object, data.len())?;
-        let (ciphertext, tag) = cipher::gcm_encrypt(&job.key, &iv, &aad, &data, tag_length)
-            .map_err(|e| cipher_error(ctx, e))?;
-        fields.push(Item::new(tags::DATA, Value::ByteString(ciphertext)));
-        if generated {
-            fields.push(Item::new(tags::IV_COUNTER_NONCE, Value::ByteString(iv)));
-        }
-        fields.push(Item::new(
-            tags::AUTHENTICATED_ENCRYPTION_TAG,
-            Value::ByteString(tag),
-        ));
-        return Ok(response_payload(fields));
-    }
-    usage::consume(ctx, &object, data.len())?;
-    let ciphertext = cipher::block_encrypt(
-        job.block_algorithm(),
-        &job.key,
-        job.chaining(),
-        &iv,
-        &data,
-        job.padded,
-    )
-    .map_err(|e| cipher_error(ctx, e))?;
-    fields.push(Item::new(tags::DATA, Value::ByteString(ciphertext)));
-    if generated {
-        fields.push(Item::new(tags::IV_COUNTER_NONCE, Value::ByteString(iv)));
-    }
-    Ok(response_payload(fields))
-}
-
-/// Decrypt (KMIP 1.2 §4.30, 2.1 §6.1.16).
-pub fn decrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
-    let uid = ctx.target_uid(payload)?;
-    reject_streaming(payload)?;
-    let object = ctx.owned(&uid)?.clone();
-    let data = required_bytes(payload, tags::DATA, "Data")?;
-    let parameters = effective_parameters(payload, &object);
-    if object.object_type == ObjectType::PRIVATE_KEY {
-        check_key_use(
-            ctx,
-            &object,
-            Purpose::Process,
-            CryptographicUsageMask::DECRYPT,
-        )?;
-        usage::consume(ctx, &object, data.len())?;
-        let plaintext = asymmetric::decrypt(&object, parameters.as_ref(), &data)?;
-        return Ok(response_payload(vec![
-            uid_item(&uid),
-            Item::new(tags::DATA, Value::ByteString(plaintext)),
-        ]));
-    }
-    if object.object_type != ObjectType::SYMMETRIC_KEY {
-        return Err(wrong_object_type(
-            ctx,
-            &object,
-            "Decrypt needs a Symmetric Key or Private Key",
-        ));
-    }
-    check_key_use(
-        ctx,
-        &object,
-        Purpose::Process,
-        CryptographicUsageMask::DECRYPT,
-    )?;
-    let job = symmetric_job(ctx, &object, parameters.as_ref())?;
-    let iv = match optional_bytes(payload, tags::IV_COUNTER_NONCE, "IV/Counter/Nonce")? {
-        Some(iv) => iv,
-        None if job.mode == BlockCipherMode::ECB => Vec::new(),
-        None => return Err(missing_iv(ctx, job.mode)),
-    };
-    let plaintext = if job.mode == BlockCipherMode::GCM {
-        let tag = required_bytes(
-            payload,
-            tags::AUTHENTICATED_ENCRYPTION_TAG,
-            "Authenticated Encryption Tag (GCM)",
-        )?;
-        if let Some(expected) = job.parameters.tag_length {
-            if expected != tag.len() as i64 {
-                return Err(bad_parameters(
-                    ctx,
-                    format!("Tag Length is {expected} but the Authenticated Encryption Tag has {} bytes", tag.len()),
-                ));
-            }
-        }
-        let aad = optional_bytes(
-            payload,
-            tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA,
-            "Authenticated Encryption Additional Data",
-        )?
-        .unwrap_or_default();
-        usage::consume(ctx, &object, data.len())?;
-        cipher::gcm_decrypt(&job.key, &iv, &aad, &data, &tag).map_err(|e| cipher_error(ctx, e))?
-    } else {
-        usage::consume(ctx, &object, data.len())?;
-        cipher::block_decrypt(
-            job.block_algorithm(),
-            &job.key,
-            job.chaining(),
-            &iv,
-            &data,
-            job.padded,
-        )
-        .map_err(|e| cipher_error(ctx, e))?
-    };
-    Ok(response_payload(vec![
-        uid_item(&uid),
-        Item::new(tags::DATA, Value::ByteString(plaintext)),
-    ]))
-}
-
 /// ECB/CBC encryption for Derive Key's ENCRYPT method (KMIP 1.2 §4.6): the
 /// Block Cipher Mode is required; a missing CBC IV is all zeros ("an empty
 /// IV is assumed").
-pub(super) fn block_encrypt_for(
+pub(in crate::server::ops) fn block_encrypt_for(
     ctx: &OpContext<'_, '_>,
     key_algorithm: Option<CryptographicAlgorithm>,
     parameters: &Parameters,

@@ -1,5 +1,5 @@
-//! RNG Retrieve, RNG Seed and Hash (KMIP 1.2 §4.35–4.37, 2.1 §6.1.26,
-//! 6.1.40–6.1.41).
+//! RNG Retrieve, RNG Seed and Hash (KMIP 1.2 §4.35–4.37, 2.1 §6.1.24,
+//! 6.1.49–6.1.50).
 
 use ring::digest;
 use sha2::Digest;
