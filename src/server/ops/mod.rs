@@ -192,14 +192,6 @@ fn apply_date_transitions(ctx: &mut OpContext<'_, '_>) {
     }
 }
 
-/// The answer of an operation whose implementation is still to come.
-pub fn not_yet(operation: Operation) -> OpResult {
-    Err(OpError::new(
-        ResultReason::OPERATION_NOT_SUPPORTED,
-        format!("{operation:?} is not implemented by the reference server yet"),
-    ))
-}
-
 /// A Response Payload structure.
 pub fn response_payload(fields: Vec<Item>) -> Option<Item> {
     Some(Item::structure(tags::RESPONSE_PAYLOAD, fields))
