@@ -24,9 +24,10 @@ use crate::server::store::random_bytes;
 use crate::ttlv::{Item, Value};
 
 /// The most streams open at once (across the process).
-pub const MAX_STREAMS: usize = 256;
-/// The most input one stream may accumulate.
-pub const MAX_STREAM_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_STREAMS: usize = 64;
+/// The most input one stream may accumulate. With [`MAX_STREAMS`] this bounds
+/// what hostile clients can make the server hold to 256 MiB.
+pub const MAX_STREAM_BYTES: usize = 4 * 1024 * 1024;
 
 /// Where a request stands in a multi-part operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
