@@ -34,6 +34,13 @@ async fn reference_server_survives_mutated_requests() {
     for file in suite_files(&dir).unwrap() {
         cases.extend(read_suite(&file).unwrap().cases);
     }
+    // RSA key generation takes seconds (a mutated length can ask for 4096
+    // bits), which the 3 s hang timeout below would report as a hang; the key
+    // pair cases are fuzzed by `kmip-conform fuzz` runs, not by this test.
+    cases.retain(|c| {
+        !c.needs
+            .contains(&kmip_conform::kmip::Operation::CREATE_KEY_PAIR.0)
+    });
     let seeds = seeds(&cases);
     assert!(seeds.len() > 50);
     let findings =
