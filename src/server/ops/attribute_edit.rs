@@ -35,6 +35,46 @@ pub(super) fn refuse_read_only(
     Ok(())
 }
 
+/// Refuses a change the object's state forbids (KMIP 1.2 §3.24 Activation
+/// Date: only while Pre-Active; §3.25–3.27 Process Start, Protect Stop and
+/// Deactivation Date: only while Pre-Active or Active; SKLC-M-3, AKLC-M-3).
+/// 1.x answers Permission Denied, 2.x Wrong Key Lifecycle State.
+pub(super) fn refuse_in_state(
+    ctx: &OpContext<'_, '_>,
+    object: &ManagedObject,
+    key: &AttrKey,
+) -> Result<(), OpError> {
+    use crate::kmip::State;
+    let AttrKey::Tag(tag) = key else {
+        return Ok(());
+    };
+    let allowed: &[State] = if *tag == tags::ACTIVATION_DATE {
+        &[State::PRE_ACTIVE]
+    } else if [
+        tags::PROCESS_START_DATE,
+        tags::PROTECT_STOP_DATE,
+        tags::DEACTIVATION_DATE,
+    ]
+    .contains(tag)
+    {
+        &[State::PRE_ACTIVE, State::ACTIVE]
+    } else {
+        return Ok(());
+    };
+    if allowed.contains(&object.state) {
+        return Ok(());
+    }
+    Err(OpError::new(
+        ctx.wrong_state(),
+        format!(
+            "attribute `{}` of object {} cannot change in state {:?}",
+            attributes::name_of(key),
+            object.uid,
+            object.state
+        ),
+    ))
+}
+
 /// The object to change, owned by this client, and its uid.
 pub(super) fn target(ctx: &OpContext<'_, '_>, payload: &Item) -> Result<ManagedObject, OpError> {
     let uid = ctx.target_uid(payload)?;
@@ -84,6 +124,7 @@ pub fn add_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         attribute
     };
     refuse_read_only(ctx, &attribute.key, true)?;
+    refuse_in_state(ctx, &object, &attribute.key)?;
     let existing = object.instances(&attribute.key).count();
     if existing > 0 && !multi_instance(&attribute.key) {
         let reason = if ctx.version.is_2x() {
@@ -145,6 +186,7 @@ pub fn modify_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
         (new, at)
     };
     refuse_read_only(ctx, &new.key, false)?;
+    refuse_in_state(ctx, &object, &new.key)?;
     if object.instances(&new.key).next().is_none() {
         let reason = if ctx.version.is_2x() {
             ResultReason::ATTRIBUTE_NOT_FOUND
@@ -190,6 +232,7 @@ pub fn delete_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
         {
             let current = from_2x(current)?;
             refuse_read_only(ctx, &current.key, false)?;
+            refuse_in_state(ctx, &object, &current.key)?;
             position_of_value(&object, &current).into_iter().collect()
         } else {
             let key = attributes::requested_keys(payload, ctx.version)?
@@ -201,6 +244,7 @@ pub fn delete_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
                     )
                 })?;
             refuse_read_only(ctx, &key, false)?;
+            refuse_in_state(ctx, &object, &key)?;
             object
                 .attributes
                 .iter()
@@ -221,6 +265,7 @@ pub fn delete_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
         };
         let key = attributes::key_from_name(&name)?;
         refuse_read_only(ctx, &key, false)?;
+        refuse_in_state(ctx, &object, &key)?;
         let index = match payload.child(tags::ATTRIBUTE_INDEX).map(|i| &i.value) {
             Some(Value::Integer(i)) if *i >= 0 => *i as usize,
             None => 0,

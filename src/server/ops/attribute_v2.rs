@@ -3,7 +3,7 @@
 //! instance; Adjust increments, decrements or negates a numeric, interval,
 //! date or Boolean attribute (a missing one counts as 0 or false).
 
-use super::attribute_edit::{refuse_read_only, single_child, target, touched};
+use super::attribute_edit::{refuse_in_state, refuse_read_only, single_child, target, touched};
 use super::{response_payload, uid_item, OpContext, OpError, OpResult};
 use crate::kmip::{tags, AdjustmentType, ResultReason};
 use crate::server::attributes::{self, from_2x, key_from_reference};
@@ -25,6 +25,7 @@ pub fn set_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     let attribute = from_2x(single_child(payload, tags::NEW_ATTRIBUTE, "New Attribute")?)?;
     refuse_read_only(ctx, &attribute.key, true)
         .map_err(|e| OpError::new(ResultReason::READ_ONLY_ATTRIBUTE, e.message))?;
+    refuse_in_state(ctx, &object, &attribute.key)?;
     match object.instances(&attribute.key).count() {
         0 => {
             if attribute.key == AttrKey::Tag(tags::NAME) {
@@ -159,6 +160,7 @@ pub fn adjust_attribute(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult
     let key = key_from_reference(reference)?;
     refuse_read_only(ctx, &key, false)
         .map_err(|e| OpError::new(ResultReason::READ_ONLY_ATTRIBUTE, e.message))?;
+    refuse_in_state(ctx, &object, &key)?;
     let how = match payload.child(tags::ADJUSTMENT_TYPE).map(|t| &t.value) {
         Some(Value::Enumeration(t)) => AdjustmentType(*t),
         _ => {

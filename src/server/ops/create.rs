@@ -135,8 +135,26 @@ pub fn client_attributes(
 }
 
 /// Read-only attributes a client may still supply when creating an object.
+/// (KMIP 1.2 §3: "Initially set by: Server or Client", not modifiable later —
+/// Fresh §3.34 and Original Creation Date §3.44 included; TC-152, TC-MDO-2.)
 fn settable_at_creation(key: &AttrKey) -> bool {
-    matches!(key, AttrKey::Tag(t) if *t == tags::CRYPTOGRAPHIC_ALGORITHM || *t == tags::CRYPTOGRAPHIC_LENGTH)
+    matches!(key, AttrKey::Tag(t) if [
+        tags::CRYPTOGRAPHIC_ALGORITHM,
+        tags::CRYPTOGRAPHIC_LENGTH,
+        tags::FRESH,
+        tags::ORIGINAL_CREATION_DATE,
+    ]
+    .contains(t))
+}
+
+/// Adds the server-set attributes a new object gets, except those the client
+/// already supplied (an Original Creation Date it may set, KMIP 1.2 §3.44).
+pub fn add_server_attributes(ctx: &OpContext<'_, '_>, attrs: &mut Vec<Attribute>) {
+    for attribute in server_attributes(ctx) {
+        if !attrs.iter().any(|a| a.key == attribute.key) {
+            attrs.push(attribute);
+        }
+    }
 }
 
 /// Names are unique among one client's objects (KMIP 1.2 §11.2).
@@ -238,7 +256,7 @@ pub fn create(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
             "the system random number generator failed",
         )
     })?;
-    attrs.extend(server_attributes(ctx));
+    add_server_attributes(ctx, &mut attrs);
     attrs.push(Attribute {
         key: AttrKey::Tag(tags::DIGEST),
         value: digest_of(&material, KeyFormatType::RAW),

@@ -2,7 +2,7 @@
 //! Every object type: Certificate, Symmetric/Public/Private/Split Key, Secret
 //! Data, Opaque Object, Template (1.x) and PGP Key (1.2+).
 
-use super::create::{check_unique_names, client_attributes, digest_of, server_attributes};
+use super::create::{add_server_attributes, check_unique_names, client_attributes, digest_of};
 use super::{response_payload, uid_item, OpContext, OpError, OpResult};
 use crate::kmip::{tags, KeyFormatType, ObjectType, ResultReason, State};
 use crate::server::object::{AttrKey, Attribute, ManagedObject};
@@ -111,7 +111,7 @@ pub fn register(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         ));
     }
     check_unique_names(ctx, &attrs)?;
-    attrs.extend(server_attributes(ctx));
+    add_server_attributes(ctx, &mut attrs);
     let managed = ManagedObject::new(
         ctx.identity.clone(),
         object_type,
