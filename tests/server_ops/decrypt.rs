@@ -3,8 +3,8 @@
 //! recover the plaintext; tampered tags and padding are Cryptographic Failures.
 
 use super::encrypt::{
-    bytes, connect, parameters, reference_aes_encrypt, register_key, register_key_inactive,
-    DECRYPT, ENCRYPT, KEY_128, VERSIONS,
+    bytes, connect, parameters, reference_aes_encrypt, register_aes, register_key,
+    register_key_inactive, DECRYPT, ENCRYPT, KEY_128, VERSIONS,
 };
 use super::support::*;
 use kmip_conform::kmip::{
@@ -20,15 +20,7 @@ async fn aes_cbc_and_ecb_ciphertext_from_a_reference_implementation_decrypts() {
     let (_server, mut client) = connect().await;
     let iv = [0xA5u8; 16];
     for version in VERSIONS {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &KEY_128, DECRYPT).await;
         let cbc = ok(
             &mut client,
             version,
@@ -68,15 +60,7 @@ async fn aes_cbc_and_ecb_ciphertext_from_a_reference_implementation_decrypts() {
 async fn bad_padding_is_a_cryptographic_failure() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &KEY_128, DECRYPT).await;
         // One block of zeros encrypted without padding does not unpad.
         let reason = fails(
             &mut client,
@@ -112,15 +96,7 @@ async fn aes_gcm_sealed_by_ring_opens_and_a_bad_tag_fails() {
         )
         .unwrap();
     for version in [Version::V1_4, Version::V2_1] {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &key,
-            DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &key, DECRYPT).await;
         let request = |tag: &[u8]| {
             vec![
                 uid_field(&uid),
@@ -172,15 +148,7 @@ async fn aes_gcm_sealed_by_ring_opens_and_a_bad_tag_fails() {
 async fn a_deactivated_key_still_decrypts_but_no_longer_encrypts() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            ENCRYPT | DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &KEY_128, ENCRYPT | DECRYPT).await;
         ok(
             &mut client,
             version,
@@ -252,15 +220,7 @@ async fn decrypt_errors_follow_the_version() {
             ResultReason::PERMISSION_DENIED
         };
         assert_eq!(reason, wrong_state, "{version} pre-active");
-        let encrypt_only = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            ENCRYPT,
-            vec![],
-        )
-        .await;
+        let encrypt_only = register_aes(&mut client, version, &KEY_128, ENCRYPT).await;
         let reason = fails(
             &mut client,
             version,
@@ -274,15 +234,7 @@ async fn decrypt_errors_follow_the_version() {
             ResultReason::PERMISSION_DENIED
         };
         assert_eq!(reason, mask, "{version} usage mask");
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &KEY_128, DECRYPT).await;
         let reason = fails(
             &mut client,
             version,

@@ -36,15 +36,20 @@ fn aes_key(bits: i32) -> Vec<(&'static str, Item)> {
                 Value::Enumeration(CryptographicAlgorithm::AES.0),
             ),
         ),
-        (
-            "Cryptographic Length",
-            Item::new(tags::CRYPTOGRAPHIC_LENGTH, Value::Integer(bits)),
-        ),
+        length(bits),
         (
             "Cryptographic Usage Mask",
             Item::new(tags::CRYPTOGRAPHIC_USAGE_MASK, Value::Integer(ENCRYPT)),
         ),
     ]
+}
+
+/// A Cryptographic Length attribute of `bits`.
+fn length(bits: i32) -> (&'static str, Item) {
+    (
+        "Cryptographic Length",
+        Item::new(tags::CRYPTOGRAPHIC_LENGTH, Value::Integer(bits)),
+    )
 }
 
 fn derive_request(
@@ -159,37 +164,53 @@ fn pbkdf2_parameters(salt: &[u8], iterations: i32) -> Vec<Item> {
     ]
 }
 
+/// Registers and activates the AES base key with a usage mask.
+async fn register_base(client: &mut Client, version: Version, mask: i32) -> String {
+    register_key(
+        client,
+        version,
+        CryptographicAlgorithm::AES,
+        &BASE_KEY,
+        mask,
+        vec![],
+    )
+    .await
+}
+
+/// Runs a Derive Key request, asserts Success and returns the new object's identifier.
+async fn derive(client: &mut Client, version: Version, request: Vec<Item>) -> String {
+    uid_of(&ok(client, version, Operation::DERIVE_KEY, request).await)
+}
+
+/// A 128-bit AES key derived from `bases` by HASH with SHA-256.
+fn hash_sha256_request(version: Version, object_type: ObjectType, bases: &[&str]) -> Vec<Item> {
+    derive_request(
+        version,
+        object_type,
+        bases,
+        DerivationMethod::HASH,
+        vec![hashing(HashingAlgorithm::SHA_256)],
+        aes_key(128),
+    )
+}
+
 #[tokio::test]
 async fn pbkdf2_from_derivation_data_or_a_secret_data_password() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
         // Password in the request; the base key only authorises (Derive Key bit).
-        let base = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &BASE_KEY,
-            DERIVE_KEY,
-            vec![],
-        )
-        .await;
+        let base = register_base(&mut client, version, DERIVE_KEY).await;
         let mut derivation = pbkdf2_parameters(b"salty", 1000);
         derivation.push(bytes(tags::DERIVATION_DATA, b"correct horse"));
-        let payload = ok(
-            &mut client,
+        let request = derive_request(
             version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod::PBKDF2,
-                derivation,
-                aes_key(256),
-            ),
-        )
-        .await;
-        let derived = uid_of(&payload);
+            ObjectType::SYMMETRIC_KEY,
+            &[&base],
+            DerivationMethod::PBKDF2,
+            derivation,
+            aes_key(256),
+        );
+        let derived = derive(&mut client, version, request).await;
         assert_eq!(
             material(&mut client, version, &derived).await,
             reference_pbkdf2_sha256(b"correct horse", b"salty", 1000, 32),
@@ -197,25 +218,15 @@ async fn pbkdf2_from_derivation_data_or_a_secret_data_password() {
         );
         // Password held as Secret Data; the result is 48 bytes of Secret Data.
         let password = register_password(&mut client, version, b"battery staple").await;
-        let length = (
-            "Cryptographic Length",
-            Item::new(tags::CRYPTOGRAPHIC_LENGTH, Value::Integer(384)),
-        );
-        let payload = ok(
-            &mut client,
+        let request = derive_request(
             version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SECRET_DATA,
-                &[&password],
-                DerivationMethod::PBKDF2,
-                pbkdf2_parameters(b"NaCl", 3),
-                vec![length],
-            ),
-        )
-        .await;
-        let secret = uid_of(&payload);
+            ObjectType::SECRET_DATA,
+            &[&password],
+            DerivationMethod::PBKDF2,
+            pbkdf2_parameters(b"NaCl", 3),
+            vec![length(384)],
+        );
+        let secret = derive(&mut client, version, request).await;
         assert_eq!(
             material(&mut client, version, &secret).await,
             reference_pbkdf2_sha256(b"battery staple", b"NaCl", 3, 48),
@@ -229,31 +240,11 @@ async fn hash_hmac_and_encrypt_derivations() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
         // HASH of the key itself (as in the OASIS TC-DERIVEKEY-1 transcript).
-        let base = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &BASE_KEY,
-            DERIVE_KEY,
-            vec![],
-        )
-        .await;
-        let hashed = ok(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod::HASH,
-                vec![hashing(HashingAlgorithm::SHA_256)],
-                aes_key(128),
-            ),
-        )
-        .await;
+        let base = register_base(&mut client, version, DERIVE_KEY).await;
+        let request = hash_sha256_request(version, ObjectType::SYMMETRIC_KEY, &[&base]);
+        let hashed = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &uid_of(&hashed)).await,
+            material(&mut client, version, &hashed).await,
             sha2::Sha256::digest(BASE_KEY)[..16].to_vec(),
             "{version} HASH"
         );
@@ -267,22 +258,17 @@ async fn hash_hmac_and_encrypt_derivations() {
             vec![],
         )
         .await;
-        let hmaced = ok(
-            &mut client,
+        let request = derive_request(
             version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&hmac_key],
-                DerivationMethod::HMAC,
-                vec![bytes(tags::DERIVATION_DATA, b"context")],
-                aes_key(256),
-            ),
-        )
-        .await;
+            ObjectType::SYMMETRIC_KEY,
+            &[&hmac_key],
+            DerivationMethod::HMAC,
+            vec![bytes(tags::DERIVATION_DATA, b"context")],
+            aes_key(256),
+        );
+        let hmaced = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &uid_of(&hmaced)).await,
+            material(&mut client, version, &hmaced).await,
             reference_hmac(
                 CryptographicAlgorithm::HMAC_SHA256,
                 b"derivation hmac key",
@@ -292,31 +278,26 @@ async fn hash_hmac_and_encrypt_derivations() {
         );
         // ENCRYPT: the Derivation Data under the base key, AES-ECB.
         let data = [0x77u8; 32];
-        let encrypted = ok(
-            &mut client,
+        let request = derive_request(
             version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod::ENCRYPT,
-                vec![
-                    Item::structure(
-                        tags::CRYPTOGRAPHIC_PARAMETERS,
-                        vec![Item::new(
-                            tags::BLOCK_CIPHER_MODE,
-                            Value::Enumeration(BlockCipherMode::ECB.0),
-                        )],
-                    ),
-                    bytes(tags::DERIVATION_DATA, &data),
-                ],
-                aes_key(256),
-            ),
-        )
-        .await;
+            ObjectType::SYMMETRIC_KEY,
+            &[&base],
+            DerivationMethod::ENCRYPT,
+            vec![
+                Item::structure(
+                    tags::CRYPTOGRAPHIC_PARAMETERS,
+                    vec![Item::new(
+                        tags::BLOCK_CIPHER_MODE,
+                        Value::Enumeration(BlockCipherMode::ECB.0),
+                    )],
+                ),
+                bytes(tags::DERIVATION_DATA, &data),
+            ],
+            aes_key(256),
+        );
+        let encrypted = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &uid_of(&encrypted)).await,
+            material(&mut client, version, &encrypted).await,
             reference_aes_encrypt(&BASE_KEY, &[], &data, false),
             "{version} ENCRYPT"
         );
@@ -370,30 +351,9 @@ async fn linked(
 async fn derived_and_base_objects_link_to_each_other() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let base = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &BASE_KEY,
-            DERIVE_KEY,
-            vec![],
-        )
-        .await;
-        let payload = ok(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod::HASH,
-                vec![hashing(HashingAlgorithm::SHA_256)],
-                aes_key(128),
-            ),
-        )
-        .await;
-        let derived = uid_of(&payload);
+        let base = register_base(&mut client, version, DERIVE_KEY).await;
+        let request = hash_sha256_request(version, ObjectType::SYMMETRIC_KEY, &[&base]);
+        let derived = derive(&mut client, version, request).await;
         assert_eq!(
             linked(
                 &mut client,
@@ -429,175 +389,106 @@ async fn derived_and_base_objects_link_to_each_other() {
 async fn derive_key_errors_follow_the_version() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
         let sha256 = || vec![hashing(HashingAlgorithm::SHA_256)];
         // A base object without the Derive Key bit.
-        let no_bit = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &BASE_KEY,
-            ENCRYPT,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&no_bit],
-                DerivationMethod::HASH,
-                sha256(),
-                aes_key(128),
-            ),
-        )
-        .await;
-        let mask = if v2 {
-            ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        assert_eq!(reason, mask, "{version} mask");
-        let base = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &BASE_KEY,
-            DERIVE_KEY,
-            vec![],
-        )
-        .await;
-        // More than SHA-256 can give.
-        let long_secret = vec![(
-            "Cryptographic Length",
-            Item::new(tags::CRYPTOGRAPHIC_LENGTH, Value::Integer(512)),
-        )];
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SECRET_DATA,
-                &[&base],
-                DerivationMethod::HASH,
-                sha256(),
-                long_secret,
-            ),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            ResultReason::CRYPTOGRAPHIC_FAILURE,
-            "{version} too long"
-        );
-        // Derivation Data twice: in the request and as Secret Data.
+        let no_bit = register_base(&mut client, version, ENCRYPT).await;
+        let base = register_base(&mut client, version, DERIVE_KEY).await;
         let password = register_password(&mut client, version, b"pw").await;
+        // Derivation Data twice: in the request and as Secret Data.
         let mut both = pbkdf2_parameters(b"salt", 2);
         both.push(bytes(tags::DERIVATION_DATA, b"pw"));
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base, &password],
-                DerivationMethod::PBKDF2,
-                both,
-                aes_key(128),
+        let without_length: Vec<_> = aes_key(128)
+            .into_iter()
+            .filter(|(n, _)| *n != "Cryptographic Length")
+            .collect();
+        let symmetric = ObjectType::SYMMETRIC_KEY;
+        let cases = [
+            (
+                "mask",
+                hash_sha256_request(version, symmetric, &[&no_bit]),
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
+                ),
             ),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            ResultReason::INVALID_MESSAGE,
-            "{version} ambiguous data"
-        );
-        // An SP 800-108 method is not implemented.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod(5),
-                sha256(),
-                aes_key(128),
+            (
+                // More than SHA-256 can give.
+                "too long",
+                derive_request(
+                    version,
+                    ObjectType::SECRET_DATA,
+                    &[&base],
+                    DerivationMethod::HASH,
+                    sha256(),
+                    vec![length(512)],
+                ),
+                ResultReason::CRYPTOGRAPHIC_FAILURE,
             ),
-        )
-        .await;
-        assert_eq!(reason, ResultReason::INVALID_FIELD, "{version} method");
-        // No Cryptographic Length.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod::HASH,
-                sha256(),
-                aes_key(128)
-                    .into_iter()
-                    .filter(|(n, _)| *n != "Cryptographic Length")
-                    .collect(),
+            (
+                "ambiguous data",
+                derive_request(
+                    version,
+                    symmetric,
+                    &[&base, &password],
+                    DerivationMethod::PBKDF2,
+                    both,
+                    aes_key(128),
+                ),
+                ResultReason::INVALID_MESSAGE,
             ),
-        )
-        .await;
-        let missing = if v2 {
-            ResultReason::INVALID_ATTRIBUTE
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        assert_eq!(reason, missing, "{version} no length");
-        // Unknown base object.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &["no-such-base"],
-                DerivationMethod::HASH,
-                sha256(),
-                aes_key(128),
+            (
+                // An SP 800-108 method is not implemented.
+                "method",
+                derive_request(
+                    version,
+                    symmetric,
+                    &[&base],
+                    DerivationMethod(5),
+                    sha256(),
+                    aes_key(128),
+                ),
+                ResultReason::INVALID_FIELD,
             ),
-        )
-        .await;
-        let not_found = if v2 {
-            ResultReason::OBJECT_NOT_FOUND
-        } else {
-            ResultReason::ITEM_NOT_FOUND
-        };
-        assert_eq!(reason, not_found, "{version} unknown");
-        // Deriving a Certificate is not possible.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::CERTIFICATE,
-                &[&base],
-                DerivationMethod::HASH,
-                sha256(),
-                aes_key(128),
+            (
+                "no length",
+                derive_request(
+                    version,
+                    symmetric,
+                    &[&base],
+                    DerivationMethod::HASH,
+                    sha256(),
+                    without_length,
+                ),
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INVALID_ATTRIBUTE,
+                ),
             ),
-        )
-        .await;
-        let wrong_type = if v2 {
-            ResultReason::INVALID_OBJECT_TYPE
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        assert_eq!(reason, wrong_type, "{version} object type");
+            (
+                "unknown",
+                hash_sha256_request(version, symmetric, &["no-such-base"]),
+                by_version(
+                    version,
+                    ResultReason::ITEM_NOT_FOUND,
+                    ResultReason::OBJECT_NOT_FOUND,
+                ),
+            ),
+            (
+                // Deriving a Certificate is not possible.
+                "object type",
+                hash_sha256_request(version, ObjectType::CERTIFICATE, &[&base]),
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INVALID_OBJECT_TYPE,
+                ),
+            ),
+        ];
+        for (label, request, expected) in cases {
+            let reason = fails(&mut client, version, Operation::DERIVE_KEY, request).await;
+            assert_eq!(reason, expected, "{version} {label}");
+        }
     }
 }

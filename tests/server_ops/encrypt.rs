@@ -25,15 +25,7 @@ async fn aes_cbc_pkcs5_ciphertext_matches_a_reference_implementation() {
     let key: Vec<u8> = (0u8..32).collect();
     let iv = [7u8; 16];
     for version in VERSIONS {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &key,
-            ENCRYPT | DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &key, ENCRYPT | DECRYPT).await;
         let payload = ok(
             &mut client,
             version,
@@ -61,15 +53,7 @@ async fn aes_cbc_pkcs5_ciphertext_matches_a_reference_implementation() {
 async fn aes_ecb_without_padding_needs_whole_blocks() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            ENCRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &KEY_128, ENCRYPT).await;
         let data = [0x5Au8; 32];
         let payload = ok(
             &mut client,
@@ -156,15 +140,7 @@ async fn aes_gcm_tag_and_additional_data_verify_with_ring() {
     let key = [0x42u8; 32];
     let nonce = [3u8; 12];
     for version in [Version::V1_4, Version::V2_1] {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &key,
-            ENCRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &key, ENCRYPT).await;
         let payload = ok(
             &mut client,
             version,
@@ -211,11 +187,11 @@ async fn aes_gcm_tag_and_additional_data_verify_with_ring() {
             ],
         )
         .await;
-        let wanted = if version.is_2x() {
-            ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-        } else {
-            ResultReason::GENERAL_FAILURE
-        };
+        let wanted = by_version(
+            version,
+            ResultReason::GENERAL_FAILURE,
+            ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS,
+        );
         assert_eq!(reason, wanted, "{version}");
     }
 }
@@ -223,15 +199,7 @@ async fn aes_gcm_tag_and_additional_data_verify_with_ring() {
 #[tokio::test]
 async fn gcm_needs_kmip_1_4_for_its_tag() {
     let (_server, mut client) = connect().await;
-    let uid = register_key(
-        &mut client,
-        Version::V1_2,
-        CryptographicAlgorithm::AES,
-        &KEY_128,
-        ENCRYPT,
-        vec![],
-    )
-    .await;
+    let uid = register_aes(&mut client, Version::V1_2, &KEY_128, ENCRYPT).await;
     let reason = fails(
         &mut client,
         Version::V1_2,
@@ -352,7 +320,6 @@ async fn transparent_symmetric_keys_encrypt_too() {
 async fn encrypt_errors_follow_the_version() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
         let ecb = || parameters(BlockCipherMode::ECB, None, vec![]);
         let data = || bytes(tags::DATA, &[0u8; 16]);
         // Pre-Active key: wrong state.
@@ -365,144 +332,101 @@ async fn encrypt_errors_follow_the_version() {
             vec![],
         )
         .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![uid_field(&inactive), ecb(), data()],
-        )
-        .await;
-        let wrong_state = if v2 {
-            ResultReason::WRONG_KEY_LIFECYCLE_STATE
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, wrong_state, "{version} pre-active");
         // No Encrypt bit in the usage mask.
-        let decrypt_only = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            DECRYPT,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![uid_field(&decrypt_only), ecb(), data()],
-        )
-        .await;
-        let mask = if v2 {
-            ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, mask, "{version} usage mask");
-        // No Block Cipher Mode anywhere.
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            ENCRYPT,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![uid_field(&uid), data()],
-        )
-        .await;
-        let bad = if v2 {
-            ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        assert_eq!(reason, bad, "{version} no mode");
-        // CBC without an IV and without Random IV.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode::CBC, None, vec![]),
-                data(),
-            ],
-        )
-        .await;
-        let missing_iv = if v2 {
-            ResultReason::MISSING_INITIALIZATION_VECTOR
-        } else {
-            ResultReason::INVALID_MESSAGE
-        };
-        assert_eq!(reason, missing_iv, "{version} missing IV");
-        // A mode the server does not implement.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode(4), None, vec![]),
-                data(),
-            ],
-        )
-        .await;
-        let unsupported = if v2 {
-            ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS
-        } else {
-            ResultReason::FEATURE_NOT_SUPPORTED
-        };
-        assert_eq!(reason, unsupported, "{version} CFB");
-        // No Data.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![uid_field(&uid), ecb()],
-        )
-        .await;
-        assert_eq!(reason, ResultReason::INVALID_MESSAGE, "{version} no data");
-        // Unknown object.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![uid_field("no-such-key"), ecb(), data()],
-        )
-        .await;
-        let not_found = if v2 {
-            ResultReason::OBJECT_NOT_FOUND
-        } else {
-            ResultReason::ITEM_NOT_FOUND
-        };
-        assert_eq!(reason, not_found, "{version} unknown");
+        let decrypt_only = register_aes(&mut client, version, &KEY_128, DECRYPT).await;
+        let uid = register_aes(&mut client, version, &KEY_128, ENCRYPT).await;
+        let mut cases = vec![
+            (
+                "pre-active",
+                vec![uid_field(&inactive), ecb(), data()],
+                by_version(
+                    version,
+                    ResultReason::PERMISSION_DENIED,
+                    ResultReason::WRONG_KEY_LIFECYCLE_STATE,
+                ),
+            ),
+            (
+                "usage mask",
+                vec![uid_field(&decrypt_only), ecb(), data()],
+                by_version(
+                    version,
+                    ResultReason::PERMISSION_DENIED,
+                    ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
+                ),
+            ),
+            (
+                // No Block Cipher Mode anywhere.
+                "no mode",
+                vec![uid_field(&uid), data()],
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS,
+                ),
+            ),
+            (
+                // CBC without an IV and without Random IV.
+                "missing IV",
+                vec![
+                    uid_field(&uid),
+                    parameters(BlockCipherMode::CBC, None, vec![]),
+                    data(),
+                ],
+                by_version(
+                    version,
+                    ResultReason::INVALID_MESSAGE,
+                    ResultReason::MISSING_INITIALIZATION_VECTOR,
+                ),
+            ),
+            (
+                // A mode the server does not implement.
+                "CFB",
+                vec![
+                    uid_field(&uid),
+                    parameters(BlockCipherMode(4), None, vec![]),
+                    data(),
+                ],
+                by_version(
+                    version,
+                    ResultReason::FEATURE_NOT_SUPPORTED,
+                    ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
+                ),
+            ),
+            (
+                "no data",
+                vec![uid_field(&uid), ecb()],
+                ResultReason::INVALID_MESSAGE,
+            ),
+            (
+                "unknown",
+                vec![uid_field("no-such-key"), ecb(), data()],
+                by_version(
+                    version,
+                    ResultReason::ITEM_NOT_FOUND,
+                    ResultReason::OBJECT_NOT_FOUND,
+                ),
+            ),
+        ];
         // A Correlation Value that names no open stream (multi-part: KMIP 1.3+).
         if version >= Version::V1_4 {
-            let reason = fails(
-                &mut client,
-                version,
-                Operation::ENCRYPT,
+            cases.push((
+                "correlation",
                 vec![
                     uid_field(&uid),
                     ecb(),
                     data(),
                     bytes(tags::CORRELATION_VALUE, b"no such stream"),
                 ],
-            )
-            .await;
-            let invalid = if v2 {
-                ResultReason::INVALID_CORRELATION_VALUE
-            } else {
-                ResultReason::INVALID_FIELD
-            };
-            assert_eq!(reason, invalid, "{version} correlation");
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INVALID_CORRELATION_VALUE,
+                ),
+            ));
+        }
+        for (label, request, expected) in cases {
+            let reason = fails(&mut client, version, Operation::ENCRYPT, request).await;
+            assert_eq!(reason, expected, "{version} {label}");
         }
     }
 }
@@ -540,11 +464,11 @@ async fn usage_limits_are_charged_per_byte() {
         ok(&mut client, version, Operation::ENCRYPT, request()).await;
         ok(&mut client, version, Operation::ENCRYPT, request()).await;
         let reason = fails(&mut client, version, Operation::ENCRYPT, request()).await;
-        let exceeded = if version.is_2x() {
-            ResultReason::USAGE_LIMIT_EXCEEDED
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
+        let exceeded = by_version(
+            version,
+            ResultReason::PERMISSION_DENIED,
+            ResultReason::USAGE_LIMIT_EXCEEDED,
+        );
         assert_eq!(reason, exceeded, "{version}");
     }
 }

@@ -2,8 +2,8 @@
 //! an HMAC (RFC 2104) written here on the `sha1`/`sha2` digests.
 
 use super::encrypt::{
-    bytes, connect, register_key, register_key_inactive, ENCRYPT, MAC_GENERATE, MAC_VERIFY,
-    VERSIONS,
+    bytes, connect, register_aes, register_key, register_key_inactive, ENCRYPT, MAC_GENERATE,
+    MAC_VERIFY, VERSIONS,
 };
 use super::support::*;
 use kmip_conform::kmip::{tags, CryptographicAlgorithm, Operation, ResultReason};
@@ -123,15 +123,7 @@ async fn mac_errors_follow_the_version() {
         let v2 = version.is_2x();
         let data = || bytes(tags::DATA, b"data");
         // An AES key cannot HMAC (CMAC is not supported).
-        let aes = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &[1u8; 16],
-            MAC_GENERATE | ENCRYPT,
-            vec![],
-        )
-        .await;
+        let aes = register_aes(&mut client, version, &[1u8; 16], MAC_GENERATE | ENCRYPT).await;
         let reason = fails(
             &mut client,
             version,

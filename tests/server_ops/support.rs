@@ -151,3 +151,12 @@ pub async fn create_aes(client: &mut Client, version: Version, bits: i32) -> Str
 pub async fn activate(client: &mut Client, version: Version, uid: &str) {
     ok(client, version, Operation::ACTIVATE, vec![uid_field(uid)]).await;
 }
+
+/// The Result Reason a version expects: `v1` in KMIP 1.x, `v2` in 2.x.
+pub fn by_version(version: Version, v1: ResultReason, v2: ResultReason) -> ResultReason {
+    if version.is_2x() {
+        v2
+    } else {
+        v1
+    }
+}

@@ -103,6 +103,19 @@ pub async fn register_key(
     uid
 }
 
+/// Registers and activates a Raw AES key with a usage mask and no other attributes.
+pub async fn register_aes(client: &mut Client, version: Version, key: &[u8], mask: i32) -> String {
+    register_key(
+        client,
+        version,
+        CryptographicAlgorithm::AES,
+        key,
+        mask,
+        vec![],
+    )
+    .await
+}
+
 /// Cryptographic Parameters with a mode and optional padding, plus `extra` fields.
 pub fn parameters(mode: BlockCipherMode, padding: Option<PaddingMethod>, extra: Vec<Item>) -> Item {
     let mut fields = vec![Item::new(

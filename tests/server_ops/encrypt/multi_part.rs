@@ -4,9 +4,7 @@
 
 use super::super::support::*;
 use super::helpers::*;
-use kmip_conform::kmip::{
-    tags, BlockCipherMode, CryptographicAlgorithm, Operation, PaddingMethod, ResultReason, Version,
-};
+use kmip_conform::kmip::{tags, BlockCipherMode, Operation, PaddingMethod, ResultReason, Version};
 use kmip_conform::ttlv::{Item, Value};
 
 /// Sends one part of a multi-part operation and returns its payload.
@@ -25,15 +23,7 @@ async fn multi_part_cbc_encryption_and_decryption_match_one_shot() {
     let iv = [0x3Cu8; 16];
     let message: Vec<u8> = (0u8..=99).collect();
     for version in [Version::V1_4, Version::V2_1] {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            ENCRYPT | DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &KEY_128, ENCRYPT | DECRYPT).await;
         let cbc = || parameters(BlockCipherMode::CBC, Some(PaddingMethod::PKCS5), vec![]);
         // Encrypt in three parts of 30, 40 and 30 bytes.
         let first = part(
