@@ -3,8 +3,8 @@
 //! recover the plaintext; tampered tags and padding are Cryptographic Failures.
 
 use super::encrypt::{
-    bytes, connect, parameters, reference_aes_encrypt, register_aes, register_key,
-    register_key_inactive, DECRYPT, ENCRYPT, KEY_128, VERSIONS,
+    bytes, connect, ecb, parameters, reference_aes_encrypt, register_aes, register_key,
+    register_key_inactive, usage_limits, DECRYPT, ENCRYPT, KEY_128, VERSIONS,
 };
 use super::support::*;
 use kmip_conform::kmip::{
@@ -166,7 +166,6 @@ async fn a_deactivated_key_still_decrypts_but_no_longer_encrypts() {
         )
         .await;
         let block = reference_aes_encrypt(&KEY_128, &[], &[3u8; 16], false);
-        let ecb = || parameters(BlockCipherMode::ECB, None, vec![]);
         let plain = ok(
             &mut client,
             version,
@@ -182,12 +181,7 @@ async fn a_deactivated_key_still_decrypts_but_no_longer_encrypts() {
             vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[3u8; 16])],
         )
         .await;
-        let wrong_state = if version.is_2x() {
-            ResultReason::WRONG_KEY_LIFECYCLE_STATE
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, wrong_state, "{version}");
+        assert_eq!(reason, wrong_state_reason(version), "{version}");
     }
 }
 
@@ -195,9 +189,8 @@ async fn a_deactivated_key_still_decrypts_but_no_longer_encrypts() {
 async fn decrypt_errors_follow_the_version() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
-        let ecb = || parameters(BlockCipherMode::ECB, None, vec![]);
         let data = || bytes(tags::DATA, &[0u8; 16]);
+        let cbc = || parameters(BlockCipherMode::CBC, None, vec![]);
         let inactive = register_key_inactive(
             &mut client,
             version,
@@ -207,82 +200,49 @@ async fn decrypt_errors_follow_the_version() {
             vec![],
         )
         .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![uid_field(&inactive), ecb(), data()],
-        )
-        .await;
-        let wrong_state = if v2 {
-            ResultReason::WRONG_KEY_LIFECYCLE_STATE
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, wrong_state, "{version} pre-active");
         let encrypt_only = register_aes(&mut client, version, &KEY_128, ENCRYPT).await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![uid_field(&encrypt_only), ecb(), data()],
-        )
-        .await;
-        let mask = if v2 {
-            ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, mask, "{version} usage mask");
         let uid = register_aes(&mut client, version, &KEY_128, DECRYPT).await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode::CBC, None, vec![]),
-                data(),
-            ],
-        )
-        .await;
-        let missing_iv = if v2 {
-            ResultReason::MISSING_INITIALIZATION_VECTOR
-        } else {
-            ResultReason::INVALID_MESSAGE
-        };
-        assert_eq!(reason, missing_iv, "{version} missing IV");
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode::CBC, None, vec![]),
-                data(),
-                bytes(tags::IV_COUNTER_NONCE, &[0u8; 5]),
-            ],
-        )
-        .await;
-        let bad = if v2 {
-            ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        assert_eq!(reason, bad, "{version} short IV");
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![uid_field("missing"), ecb(), data()],
-        )
-        .await;
-        let not_found = if v2 {
-            ResultReason::OBJECT_NOT_FOUND
-        } else {
-            ResultReason::ITEM_NOT_FOUND
-        };
-        assert_eq!(reason, not_found, "{version} unknown");
+        let cases = vec![
+            (
+                "pre-active",
+                vec![uid_field(&inactive), ecb(), data()],
+                wrong_state_reason(version),
+            ),
+            (
+                "usage mask",
+                vec![uid_field(&encrypt_only), ecb(), data()],
+                usage_mask_reason(version),
+            ),
+            (
+                "missing IV",
+                vec![uid_field(&uid), cbc(), data()],
+                by_version(
+                    version,
+                    ResultReason::INVALID_MESSAGE,
+                    ResultReason::MISSING_INITIALIZATION_VECTOR,
+                ),
+            ),
+            (
+                "short IV",
+                vec![
+                    uid_field(&uid),
+                    cbc(),
+                    data(),
+                    bytes(tags::IV_COUNTER_NONCE, &[0u8; 5]),
+                ],
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS,
+                ),
+            ),
+            (
+                "unknown",
+                vec![uid_field("missing"), ecb(), data()],
+                not_found_reason(version),
+            ),
+        ];
+        assert_failures(&mut client, version, Operation::DECRYPT, cases).await;
     }
 }
 
@@ -292,16 +252,7 @@ async fn usage_limits_do_not_restrict_decryption() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
         // One object-use of protection; processing is not limited (KMIP 1.2 §3.21).
-        let limits = Item::structure(
-            tags::USAGE_LIMITS,
-            vec![
-                Item::new(tags::USAGE_LIMITS_TOTAL, Value::LongInteger(1)),
-                Item::new(
-                    tags::USAGE_LIMITS_UNIT,
-                    Value::Enumeration(UsageLimitsUnit::OBJECT.0),
-                ),
-            ],
-        );
+        let limits = usage_limits(1, UsageLimitsUnit::OBJECT);
         let uid = register_key(
             &mut client,
             version,
@@ -311,7 +262,6 @@ async fn usage_limits_do_not_restrict_decryption() {
             vec![("Usage Limits", limits)],
         )
         .await;
-        let ecb = || parameters(BlockCipherMode::ECB, None, vec![]);
         let sealed = ok(
             &mut client,
             version,
@@ -337,11 +287,6 @@ async fn usage_limits_do_not_restrict_decryption() {
             vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[4u8; 16])],
         )
         .await;
-        let exceeded = if version.is_2x() {
-            ResultReason::USAGE_LIMIT_EXCEEDED
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, exceeded, "{version}");
+        assert_eq!(reason, usage_limit_reason(version), "{version}");
     }
 }

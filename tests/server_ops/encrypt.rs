@@ -320,7 +320,6 @@ async fn transparent_symmetric_keys_encrypt_too() {
 async fn encrypt_errors_follow_the_version() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let ecb = || parameters(BlockCipherMode::ECB, None, vec![]);
         let data = || bytes(tags::DATA, &[0u8; 16]);
         // Pre-Active key: wrong state.
         let inactive = register_key_inactive(
@@ -339,20 +338,12 @@ async fn encrypt_errors_follow_the_version() {
             (
                 "pre-active",
                 vec![uid_field(&inactive), ecb(), data()],
-                by_version(
-                    version,
-                    ResultReason::PERMISSION_DENIED,
-                    ResultReason::WRONG_KEY_LIFECYCLE_STATE,
-                ),
+                wrong_state_reason(version),
             ),
             (
                 "usage mask",
                 vec![uid_field(&decrypt_only), ecb(), data()],
-                by_version(
-                    version,
-                    ResultReason::PERMISSION_DENIED,
-                    ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
-                ),
+                usage_mask_reason(version),
             ),
             (
                 // No Block Cipher Mode anywhere.
@@ -400,11 +391,7 @@ async fn encrypt_errors_follow_the_version() {
             (
                 "unknown",
                 vec![uid_field("no-such-key"), ecb(), data()],
-                by_version(
-                    version,
-                    ResultReason::ITEM_NOT_FOUND,
-                    ResultReason::OBJECT_NOT_FOUND,
-                ),
+                not_found_reason(version),
             ),
         ];
         // A Correlation Value that names no open stream (multi-part: KMIP 1.3+).
@@ -424,10 +411,7 @@ async fn encrypt_errors_follow_the_version() {
                 ),
             ));
         }
-        for (label, request, expected) in cases {
-            let reason = fails(&mut client, version, Operation::ENCRYPT, request).await;
-            assert_eq!(reason, expected, "{version} {label}");
-        }
+        assert_failures(&mut client, version, Operation::ENCRYPT, cases).await;
     }
 }
 
@@ -435,16 +419,7 @@ async fn encrypt_errors_follow_the_version() {
 async fn usage_limits_are_charged_per_byte() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let limits = Item::structure(
-            tags::USAGE_LIMITS,
-            vec![
-                Item::new(tags::USAGE_LIMITS_TOTAL, Value::LongInteger(32)),
-                Item::new(
-                    tags::USAGE_LIMITS_UNIT,
-                    Value::Enumeration(UsageLimitsUnit::BYTE.0),
-                ),
-            ],
-        );
+        let limits = usage_limits(32, UsageLimitsUnit::BYTE);
         let uid = register_key(
             &mut client,
             version,
@@ -464,11 +439,7 @@ async fn usage_limits_are_charged_per_byte() {
         ok(&mut client, version, Operation::ENCRYPT, request()).await;
         ok(&mut client, version, Operation::ENCRYPT, request()).await;
         let reason = fails(&mut client, version, Operation::ENCRYPT, request()).await;
-        let exceeded = by_version(
-            version,
-            ResultReason::PERMISSION_DENIED,
-            ResultReason::USAGE_LIMIT_EXCEEDED,
-        );
+        let exceeded = usage_limit_reason(version);
         assert_eq!(reason, exceeded, "{version}");
     }
 }

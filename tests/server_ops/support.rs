@@ -160,3 +160,57 @@ pub fn by_version(version: Version, v1: ResultReason, v2: ResultReason) -> Resul
         v1
     }
 }
+
+/// Unknown object: Item Not Found in 1.x, Object Not Found in 2.x.
+pub fn not_found_reason(version: Version) -> ResultReason {
+    by_version(
+        version,
+        ResultReason::ITEM_NOT_FOUND,
+        ResultReason::OBJECT_NOT_FOUND,
+    )
+}
+
+/// Key in the wrong state: Permission Denied in 1.x, Wrong Key Lifecycle State in 2.x.
+pub fn wrong_state_reason(version: Version) -> ResultReason {
+    by_version(
+        version,
+        ResultReason::PERMISSION_DENIED,
+        ResultReason::WRONG_KEY_LIFECYCLE_STATE,
+    )
+}
+
+/// Usage mask without the operation's bit: Permission Denied in 1.x,
+/// Incompatible Cryptographic Usage Mask in 2.x.
+pub fn usage_mask_reason(version: Version) -> ResultReason {
+    by_version(
+        version,
+        ResultReason::PERMISSION_DENIED,
+        ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
+    )
+}
+
+/// An expected failure: a label for the assertion message, the request
+/// payload, and the Result Reason the server must answer.
+pub type FailureCase = (&'static str, Vec<Item>, ResultReason);
+
+/// Runs every case as one `operation` and asserts each fails with its reason.
+pub async fn assert_failures(
+    client: &mut Client,
+    version: Version,
+    operation: Operation,
+    cases: Vec<FailureCase>,
+) {
+    for (label, payload, expected) in cases {
+        let reason = fails(client, version, operation, payload).await;
+        assert_eq!(reason, expected, "{version} {label}");
+    }
+}
+
+/// Usage Limits used up: Permission Denied in 1.x, Usage Limit Exceeded in 2.x.
+pub fn usage_limit_reason(version: Version) -> ResultReason {
+    by_version(
+        version,
+        ResultReason::PERMISSION_DENIED,
+        ResultReason::USAGE_LIMIT_EXCEEDED,
+    )
+}

@@ -6,7 +6,8 @@ use super::super::common::kmip_client::TestServer;
 use super::super::support::*;
 use aes::cipher::{BlockEncrypt, KeyInit};
 use kmip_conform::kmip::{
-    tags, BlockCipherMode, CryptographicAlgorithm, ObjectType, Operation, PaddingMethod, Version,
+    tags, BlockCipherMode, CryptographicAlgorithm, ObjectType, Operation, PaddingMethod,
+    UsageLimitsUnit, Version,
 };
 use kmip_conform::ttlv::{Item, Value};
 
@@ -130,6 +131,22 @@ pub fn parameters(mode: BlockCipherMode, padding: Option<PaddingMethod>, extra: 
     }
     fields.extend(extra);
     Item::structure(tags::CRYPTOGRAPHIC_PARAMETERS, fields)
+}
+
+/// ECB Cryptographic Parameters without a padding method.
+pub fn ecb() -> Item {
+    parameters(BlockCipherMode::ECB, None, vec![])
+}
+
+/// Usage Limits of `total` units.
+pub fn usage_limits(total: i64, unit: UsageLimitsUnit) -> Item {
+    Item::structure(
+        tags::USAGE_LIMITS,
+        vec![
+            Item::new(tags::USAGE_LIMITS_TOTAL, Value::LongInteger(total)),
+            Item::new(tags::USAGE_LIMITS_UNIT, Value::Enumeration(unit.0)),
+        ],
+    )
 }
 
 pub fn bytes(tag: kmip_conform::ttlv::Tag, value: &[u8]) -> Item {
