@@ -6,6 +6,7 @@ use super::create_key_pair::{
     algorithm, create_pair, crypto_parameters, key_block, length, mask, material, signing_pair,
     spki_key, Field, DECRYPT, SIGN, VERIFY,
 };
+use super::encrypt::connect;
 use super::support::*;
 use kmip_conform::kmip::{
     tags, CryptographicAlgorithm, DigitalSignatureAlgorithm, HashingAlgorithm, Operation,
@@ -24,10 +25,13 @@ pub async fn sign(
     parameters: Option<Item>,
     data: &[u8],
 ) -> Vec<u8> {
-    let mut fields = vec![uid_field(uid)];
-    fields.extend(parameters);
-    fields.push(Item::new(tags::DATA, Value::ByteString(data.to_vec())));
-    let payload = ok(client, version, Operation::SIGN, fields).await;
+    let payload = ok(
+        client,
+        version,
+        Operation::SIGN,
+        sign_payload(uid, parameters, data),
+    )
+    .await;
     assert_eq!(
         field(&payload, tags::UNIQUE_IDENTIFIER),
         &Value::TextString(uid.into())
@@ -43,21 +47,30 @@ pub fn sign_payload(uid: &str, parameters: Option<Item>, data: &[u8]) -> Vec<Ite
     fields
 }
 
-fn padding_and_hash(padding: PaddingMethod, hash: HashingAlgorithm) -> Item {
+/// Cryptographic Parameters with a padding method and a hashing algorithm.
+pub fn padding_and_hash(padding: PaddingMethod, hash: HashingAlgorithm) -> Item {
     crypto_parameters(&[
         (tags::PADDING_METHOD, padding.0),
         (tags::HASHING_ALGORITHM, hash.0),
     ])
 }
 
-fn rsa_common() -> Vec<Field> {
+/// Cryptographic Parameters for PKCS#1 v1.5 with SHA-256.
+pub fn pkcs1_sha256() -> Option<Item> {
+    Some(padding_and_hash(
+        PaddingMethod::PKCS1_V1_5,
+        HashingAlgorithm::SHA_256,
+    ))
+}
+
+/// Attributes of a 2048-bit RSA pair.
+pub fn rsa_common() -> Vec<Field> {
     vec![algorithm(CryptographicAlgorithm::RSA), length(2048)]
 }
 
 #[tokio::test]
 async fn rsa_signatures_verify_with_ring() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
         let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
         let public_der = material(&key_block(&mut client, version, &public, None).await);
@@ -139,8 +152,7 @@ async fn rsa_signatures_verify_with_ring() {
 
 #[tokio::test]
 async fn key_attribute_parameters_apply_when_the_request_has_none() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     let mut common = rsa_common();
     common.push((
@@ -172,8 +184,7 @@ async fn key_attribute_parameters_apply_when_the_request_has_none() {
 
 #[tokio::test]
 async fn ecdsa_and_ed25519_signatures_verify_with_ring() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
     let cases: [(
         i32,
@@ -224,17 +235,9 @@ async fn ecdsa_and_ed25519_signatures_verify_with_ring() {
 
 #[tokio::test]
 async fn sign_refuses_unusable_keys_and_parameters() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
-        let two = version.is_2x();
-        let pick = |v1: ResultReason, v2: ResultReason| if two { v2 } else { v1 };
-        let pkcs1 = || {
-            Some(padding_and_hash(
-                PaddingMethod::PKCS1_V1_5,
-                HashingAlgorithm::SHA_256,
-            ))
-        };
+        let pick = |v1: ResultReason, v2: ResultReason| by_version(version, v1, v2);
         // Pre-Active: only Active keys sign.
         let (private, public) = create_pair(
             &mut client,
@@ -248,105 +251,12 @@ async fn sign_refuses_unusable_keys_and_parameters() {
             &mut client,
             version,
             Operation::SIGN,
-            sign_payload(&private, pkcs1(), DATA),
+            sign_payload(&private, pkcs1_sha256(), DATA),
         )
         .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::PERMISSION_DENIED,
-                ResultReason::WRONG_KEY_LIFECYCLE_STATE
-            )
-        );
+        assert_eq!(reason, wrong_state_reason(version), "{version} pre-active");
         activate(&mut client, version, &private).await;
         activate(&mut client, version, &public).await;
-        // A public key does not sign.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload(&public, pkcs1(), DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::INVALID_FIELD,
-                ResultReason::INVALID_OBJECT_TYPE
-            )
-        );
-        // RSA needs parameters (KMIP 1.2 §4.31) and they must fit the key.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload(&private, None, DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::INVALID_FIELD,
-                ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-            )
-        );
-        let ecdsa_dsa = Some(crypto_parameters(&[(
-            tags::DIGITAL_SIGNATURE_ALGORITHM,
-            DigitalSignatureAlgorithm::ECDSA_WITH_SHA256.0,
-        )]));
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload(&private, ecdsa_dsa, DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::INVALID_FIELD,
-                ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-            )
-        );
-        let oaep = Some(padding_and_hash(
-            PaddingMethod::OAEP,
-            HashingAlgorithm::SHA_256,
-        ));
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload(&private, oaep, DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::INVALID_FIELD,
-                ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-            )
-        );
-        // No Data.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            vec![uid_field(&private)],
-        )
-        .await;
-        assert_eq!(reason, ResultReason::INVALID_MESSAGE);
-        // Unknown object.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload("no-such-key", pkcs1(), DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(ResultReason::ITEM_NOT_FOUND, ResultReason::OBJECT_NOT_FOUND)
-        );
         // A private key whose mask does not include Sign.
         let (decrypt_only, _) = create_pair(
             &mut client,
@@ -357,34 +267,67 @@ async fn sign_refuses_unusable_keys_and_parameters() {
         )
         .await;
         activate(&mut client, version, &decrypt_only).await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload(&decrypt_only, pkcs1(), DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::PERMISSION_DENIED,
-                ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-            )
+        let bad_parameters = pick(
+            ResultReason::INVALID_FIELD,
+            ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS,
         );
+        let ecdsa_dsa = Some(crypto_parameters(&[(
+            tags::DIGITAL_SIGNATURE_ALGORITHM,
+            DigitalSignatureAlgorithm::ECDSA_WITH_SHA256.0,
+        )]));
+        let oaep = Some(padding_and_hash(
+            PaddingMethod::OAEP,
+            HashingAlgorithm::SHA_256,
+        ));
+        let cases = vec![
+            (
+                "public key",
+                sign_payload(&public, pkcs1_sha256(), DATA),
+                pick(
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INVALID_OBJECT_TYPE,
+                ),
+            ),
+            // RSA needs parameters (KMIP 1.2 §4.31) and they must fit the key.
+            (
+                "no parameters",
+                sign_payload(&private, None, DATA),
+                bad_parameters,
+            ),
+            (
+                "ECDSA algorithm",
+                sign_payload(&private, ecdsa_dsa, DATA),
+                bad_parameters,
+            ),
+            (
+                "OAEP padding",
+                sign_payload(&private, oaep, DATA),
+                bad_parameters,
+            ),
+            (
+                "no data",
+                vec![uid_field(&private)],
+                ResultReason::INVALID_MESSAGE,
+            ),
+            (
+                "unknown",
+                sign_payload("no-such-key", pkcs1_sha256(), DATA),
+                not_found_reason(version),
+            ),
+            (
+                "usage mask",
+                sign_payload(&decrypt_only, pkcs1_sha256(), DATA),
+                usage_mask_reason(version),
+            ),
+        ];
+        assert_failures(&mut client, version, Operation::SIGN, cases).await;
     }
 }
 
 #[tokio::test]
 async fn protect_stop_date_and_usage_limits_end_signing() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
-        let pkcs1 = || {
-            Some(padding_and_hash(
-                PaddingMethod::PKCS1_V1_5,
-                HashingAlgorithm::SHA_256,
-            ))
-        };
         // Protect Stop Date in the past (CS-AC-M-8): no more signing.
         let (private, _) = create_pair(
             &mut client,
@@ -405,15 +348,14 @@ async fn protect_stop_date_and_usage_limits_end_signing() {
             &mut client,
             version,
             Operation::SIGN,
-            sign_payload(&private, pkcs1(), DATA),
+            sign_payload(&private, pkcs1_sha256(), DATA),
         )
         .await;
-        let expected = if version.is_2x() {
-            ResultReason::WRONG_KEY_LIFECYCLE_STATE
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, expected, "Protect Stop Date passed on {version}");
+        assert_eq!(
+            reason,
+            wrong_state_reason(version),
+            "Protect Stop Date passed on {version}"
+        );
         // Usage Limits of one object: one signature, then refused (KMIP 1.2 §4.31).
         let limits = Item::structure(
             tags::USAGE_LIMITS,
@@ -432,28 +374,26 @@ async fn protect_stop_date_and_usage_limits_end_signing() {
         )
         .await;
         activate(&mut client, version, &limited).await;
-        sign(&mut client, version, &limited, pkcs1(), DATA).await;
+        sign(&mut client, version, &limited, pkcs1_sha256(), DATA).await;
         let reason = fails(
             &mut client,
             version,
             Operation::SIGN,
-            sign_payload(&limited, pkcs1(), DATA),
+            sign_payload(&limited, pkcs1_sha256(), DATA),
         )
         .await;
-        let expected = if version.is_2x() {
-            ResultReason::USAGE_LIMIT_EXCEEDED
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, expected, "Usage Limits exhausted on {version}");
+        assert_eq!(
+            reason,
+            usage_limit_reason(version),
+            "Usage Limits exhausted on {version}"
+        );
     }
 }
 
 #[tokio::test]
 async fn digested_data_is_signed_as_given_for_rsa() {
     use sha2::Digest;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
     let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
     let public_der = material(&key_block(&mut client, version, &public, None).await);
@@ -518,8 +458,7 @@ async fn digested_data_is_signed_as_given_for_rsa() {
 async fn pss_salt_length_is_honoured_and_bounded() {
     use rsa::pkcs1::DecodeRsaPublicKey;
     use sha2::Digest;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_4;
     let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
     let public_key = rsa::RsaPublicKey::from_pkcs1_der(&material(
