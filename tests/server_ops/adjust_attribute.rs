@@ -24,8 +24,7 @@ fn adjust(
 
 #[tokio::test]
 async fn adjust_increments_decrements_and_negates() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V2_0, Version::V2_1] {
         let uid = create_aes(&mut client, version, 128).await;
         // The mask is 0x0C: add 0x10 (Unwrap Key), then take 0x04 away.
@@ -98,8 +97,7 @@ async fn adjust_increments_decrements_and_negates() {
 
 #[tokio::test]
 async fn adjust_errors() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
     let uid = create_aes(&mut client, version, 128).await;
     ok(

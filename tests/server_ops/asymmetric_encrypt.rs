@@ -76,8 +76,7 @@ async fn crypt(
 
 #[tokio::test]
 async fn rsa_oaep_round_trips_with_an_independent_peer() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let message = b"key transport test";
     for version in [Version::V1_2, Version::V1_4, Version::V2_1] {
         let (private, public) = rsa_pair(&mut client, version).await;
@@ -125,8 +124,7 @@ async fn rsa_oaep_round_trips_with_an_independent_peer() {
 
 #[tokio::test]
 async fn rsa_pkcs1_v1_5_round_trips_with_an_independent_peer() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     let (private, public) = rsa_pair(&mut client, version).await;
     let private_key = rsa::RsaPrivateKey::from_pkcs1_der(&material(

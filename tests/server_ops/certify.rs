@@ -46,8 +46,7 @@ fn subject_attribute(version: Version, cn: &str) -> (&'static str, Item) {
 
 #[tokio::test]
 async fn certify_a_registered_public_key() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (_, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
@@ -173,8 +172,7 @@ async fn certify_a_registered_public_key() {
 
 #[tokio::test]
 async fn certify_with_a_pkcs10_request_made_in_the_test() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (key_pair, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
@@ -210,8 +208,7 @@ async fn certify_with_a_pkcs10_request_made_in_the_test() {
 
 #[tokio::test]
 async fn certify_a_request_alone_and_in_pem() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (key_pair, spki) = ec_key();
         let request = csr(&key_pair, "request-only", "request.example");
@@ -253,8 +250,7 @@ async fn certify_a_request_alone_and_in_pem() {
 #[tokio::test]
 async fn certify_the_id_placeholder_and_get_it_in_one_batch() {
     use crate::common::kmip_client::{items, op, request, status};
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (_, spki) = ec_key();
         let response = client
@@ -323,8 +319,7 @@ async fn the_ca_certificate_is_the_configured_one_and_shared() {
 
 #[tokio::test]
 async fn certify_errors() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let v2 = version.is_2x();
         // No such object: the tables say Item Not Found in 1.2 and 2.1 alike.
@@ -431,8 +426,7 @@ async fn certify_errors() {
 async fn certify_an_rsa_public_key_held_as_pkcs1() {
     use rsa::pkcs1::EncodeRsaPublicKey;
     use rsa::pkcs8::EncodePublicKey;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let private = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
     let public = private.to_public_key();
     let pkcs1 = public.to_pkcs1_der().unwrap().as_bytes().to_vec();
@@ -508,8 +502,7 @@ async fn certify_an_rsa_public_key_held_as_pkcs1() {
 
 #[tokio::test]
 async fn certify_in_kmip_1_0_uses_the_1_0_certificate_attributes() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_0;
     let (key_pair, spki) = ec_key();
     let key = register_public_key(&mut client, version, &spki).await;
@@ -566,8 +559,7 @@ async fn certify_in_kmip_1_0_uses_the_1_0_certificate_attributes() {
 
 #[tokio::test]
 async fn the_usage_mask_becomes_the_key_usage_unless_the_request_names_one() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (key_pair, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;

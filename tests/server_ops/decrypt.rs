@@ -3,7 +3,7 @@
 //! recover the plaintext; tampered tags and padding are Cryptographic Failures.
 
 use super::encrypt::{
-    bytes, connect, ecb, parameters, reference_aes_encrypt, register_aes, register_key,
+    bytes, ecb, parameters, reference_aes_encrypt, register_aes, register_key,
     register_key_inactive, usage_limits, DECRYPT, ENCRYPT, KEY_128, VERSIONS,
 };
 use super::support::*;

@@ -2,9 +2,7 @@
 //! derivations checked against implementations in the tests, the Derived Key
 //! and Derivation Base Object links, and the errors of KMIP 1.2 §11.7.
 
-use super::encrypt::{
-    bytes, connect, reference_aes_encrypt, register_key, DERIVE_KEY, ENCRYPT, VERSIONS,
-};
+use super::encrypt::{bytes, reference_aes_encrypt, register_key, DERIVE_KEY, ENCRYPT, VERSIONS};
 use super::mac::reference_hmac;
 use super::support::*;
 use kmip_conform::kmip::{

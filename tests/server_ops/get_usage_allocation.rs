@@ -79,8 +79,7 @@ async fn remaining(client: &mut Client, version: Version, uid: &str) -> i64 {
 
 #[tokio::test]
 async fn allocation_takes_units_out_of_the_count() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_0, Version::V1_2, Version::V2_1] {
         let uid = aes_with_limits(&mut client, version, 5).await;
         activate(&mut client, version, &uid).await;
@@ -106,8 +105,7 @@ async fn allocation_takes_units_out_of_the_count() {
 
 #[tokio::test]
 async fn allocation_errors_follow_the_error_table() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     // No Usage Limits attribute: Illegal Operation (KMIP 1.2 §11.19).
     let plain = create_aes(&mut client, version, 128).await;

@@ -2,8 +2,8 @@
 //! an HMAC (RFC 2104) written here on the `sha1`/`sha2` digests.
 
 use super::encrypt::{
-    bytes, connect, register_aes, register_key, register_key_inactive, ENCRYPT, MAC_GENERATE,
-    MAC_VERIFY, VERSIONS,
+    bytes, register_aes, register_key, register_key_inactive, ENCRYPT, MAC_GENERATE, MAC_VERIFY,
+    VERSIONS,
 };
 use super::support::*;
 use kmip_conform::kmip::{tags, CryptographicAlgorithm, Operation, ResultReason, Version};

@@ -1,7 +1,7 @@
 //! MAC Verify (KMIP 1.2 §4.34, 2.1 §6.1.33): Validity Indicator Valid for an
 //! HMAC computed here, Invalid for a tampered one.
 
-use super::encrypt::{bytes, connect, register_key, MAC_GENERATE, MAC_VERIFY, VERSIONS};
+use super::encrypt::{bytes, register_key, MAC_GENERATE, MAC_VERIFY, VERSIONS};
 use super::mac::{reference_hmac, register_hmac, HMAC_KEY};
 use super::support::*;
 use kmip_conform::kmip::{

@@ -23,8 +23,7 @@ async fn date(client: &mut Client, version: Version, uid: &str, name: &str, tag:
 
 #[tokio::test]
 async fn recertify_links_moves_names_and_issues_a_new_certificate() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (_, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
@@ -106,8 +105,7 @@ async fn recertify_links_moves_names_and_issues_a_new_certificate() {
 async fn recertify_with_a_request_and_the_id_placeholder() {
     use crate::common::kmip_client::{items, op, request, status};
     use kmip_conform::kmip::ResultStatus;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (key_pair, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
@@ -150,8 +148,7 @@ async fn recertify_with_a_request_and_the_id_placeholder() {
 
 #[tokio::test]
 async fn recertify_offset_dates() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (_, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
@@ -293,8 +290,7 @@ async fn recertify_offset_dates() {
 
 #[tokio::test]
 async fn recertify_errors() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let v2 = version.is_2x();
         fails_with(

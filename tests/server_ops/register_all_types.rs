@@ -204,8 +204,7 @@ async fn register(
 
 #[tokio::test]
 async fn every_object_type_registers_and_gets_back_unchanged() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (server, mut client) = connect().await;
     for version in [
         Version::V1_0,
         Version::V1_1,
@@ -287,8 +286,7 @@ async fn register_pair(
 async fn registered_rsa_and_ec_keys_in_every_form_sign_and_verify() {
     use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
     use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey};
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     let rsa_private = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
     let rsa_public = rsa_private.to_public_key();
@@ -378,8 +376,7 @@ async fn registered_rsa_and_ec_keys_in_every_form_sign_and_verify() {
 
 #[tokio::test]
 async fn ec_private_keys_convert_to_sec1_and_register_in_it() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_4;
     let (ec_private, ec_public) = ec_key();
     let ec = Some((CryptographicAlgorithm::EC, 256));

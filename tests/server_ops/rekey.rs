@@ -35,8 +35,7 @@ async fn key_bytes(client: &mut Client, version: Version, uid: &str) -> Vec<u8> 
 
 #[tokio::test]
 async fn rekey_replaces_material_moves_the_name_and_links_both_keys() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [
         Version::V1_0,
         Version::V1_2,
@@ -104,8 +103,7 @@ async fn rekey_replaces_material_moves_the_name_and_links_both_keys() {
 
 #[tokio::test]
 async fn rekey_with_offset_shifts_the_dates_and_without_copies_them() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     let old = create_aes(&mut client, version, 128).await;
     activate(&mut client, version, &old).await;
@@ -188,8 +186,7 @@ async fn rekey_with_offset_shifts_the_dates_and_without_copies_them() {
 
 #[tokio::test]
 async fn rekey_errors_follow_the_error_tables() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for (version, not_found) in [
         (Version::V1_2, ResultReason::ITEM_NOT_FOUND),
         (Version::V2_1, ResultReason::OBJECT_NOT_FOUND),

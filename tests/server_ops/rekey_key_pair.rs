@@ -4,8 +4,8 @@
 
 use super::common::kmip_client::{items, op, request, status};
 use super::create_key_pair::{
-    algorithm, create_pair, key_block, length, links, mask, material, name, pair_payload, Field,
-    SIGN, VERIFY,
+    algorithm, create_pair, key_block, length, links, mask, material, name, pair_payload,
+    sign_verify_pair, Field, SIGN, VERIFY,
 };
 use super::support::*;
 use kmip_conform::kmip::{
@@ -56,8 +56,7 @@ async fn date(client: &mut Client, version: Version, uid: &str, name: &str, tag:
 
 #[tokio::test]
 async fn replacement_pair_is_linked_named_and_new() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_1, Version::V1_2, Version::V2_1] {
         let private_name = format!("signer-{version}");
         let (old_private, old_public) = create_pair(
@@ -154,15 +153,12 @@ async fn replacement_pair_is_linked_named_and_new() {
 async fn rsa_pair_is_replaced_by_a_new_modulus_of_the_same_size() {
     use rsa::pkcs1::DecodeRsaPublicKey;
     use rsa::traits::PublicKeyParts;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_4;
-    let (old_private, old_public) = create_pair(
+    let (old_private, old_public) = sign_verify_pair(
         &mut client,
         version,
         vec![algorithm(CryptographicAlgorithm::RSA), length(2048)],
-        vec![mask(SIGN)],
-        vec![mask(VERIFY)],
     )
     .await;
     let (_, new_public) = rekey(&mut client, version, vec![private_uid(&old_private)]).await;
@@ -185,8 +181,7 @@ async fn rsa_pair_is_replaced_by_a_new_modulus_of_the_same_size() {
 
 #[tokio::test]
 async fn offset_moves_activation_and_later_dates() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
         let activation = now() - 1000;
         let deactivation = activation + 50_000;
@@ -204,14 +199,7 @@ async fn offset_moves_activation_and_later_dates() {
             "Protect Stop Date",
             Item::new(tags::PROTECT_STOP_DATE, Value::DateTime(deactivation)),
         ));
-        let (old_private, _) = create_pair(
-            &mut client,
-            version,
-            common,
-            vec![mask(SIGN)],
-            vec![mask(VERIFY)],
-        )
-        .await;
+        let (old_private, _) = sign_verify_pair(&mut client, version, common).await;
         let before = now();
         let (new_private, new_public) = rekey(
             &mut client,
@@ -268,8 +256,7 @@ async fn offset_moves_activation_and_later_dates() {
 
 #[tokio::test]
 async fn id_placeholder_and_errors() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
         // Create Key Pair then Re-key Key Pair on the ID Placeholder, in one batch.
         let response = client
@@ -328,14 +315,7 @@ async fn id_placeholder_and_errors() {
             )
         );
         // A destroyed private key has no material to replace.
-        let (doomed, _) = create_pair(
-            &mut client,
-            version,
-            ec_common(),
-            vec![mask(SIGN)],
-            vec![mask(VERIFY)],
-        )
-        .await;
+        let (doomed, _) = sign_verify_pair(&mut client, version, ec_common()).await;
         ok(
             &mut client,
             version,
@@ -356,17 +336,9 @@ async fn id_placeholder_and_errors() {
 
 #[tokio::test]
 async fn destroyed_key_in_1_1_is_refused_with_permission_denied() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_1;
-    let (doomed, _) = create_pair(
-        &mut client,
-        version,
-        ec_common(),
-        vec![mask(SIGN)],
-        vec![mask(VERIFY)],
-    )
-    .await;
+    let (doomed, _) = sign_verify_pair(&mut client, version, ec_common()).await;
     ok(
         &mut client,
         version,

@@ -3,10 +3,9 @@
 //! Ed25519; and the checks before signing (state, dates, mask, limits).
 
 use super::create_key_pair::{
-    algorithm, create_pair, crypto_parameters, key_block, length, mask, material, signing_pair,
-    spki_key, Field, DECRYPT, SIGN, VERIFY,
+    algorithm, create_pair, crypto_parameters, key_block, length, mask, material, sign_verify_pair,
+    signing_pair, spki_key, Field, DECRYPT, SIGN, VERIFY,
 };
-use super::encrypt::connect;
 use super::support::*;
 use kmip_conform::kmip::{
     tags, CryptographicAlgorithm, DigitalSignatureAlgorithm, HashingAlgorithm, Operation,
@@ -239,14 +238,7 @@ async fn sign_refuses_unusable_keys_and_parameters() {
     for version in [Version::V1_2, Version::V2_1] {
         let pick = |v1: ResultReason, v2: ResultReason| by_version(version, v1, v2);
         // Pre-Active: only Active keys sign.
-        let (private, public) = create_pair(
-            &mut client,
-            version,
-            rsa_common(),
-            vec![mask(SIGN)],
-            vec![mask(VERIFY)],
-        )
-        .await;
+        let (private, public) = sign_verify_pair(&mut client, version, rsa_common()).await;
         let reason = fails(
             &mut client,
             version,

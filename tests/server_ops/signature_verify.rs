@@ -3,9 +3,9 @@
 //! server; tampered data or signatures are Invalid; the checks before use.
 
 use super::create_key_pair::{
-    algorithm, create_pair, key_block, length, mask, material, signing_pair, SIGN, VERIFY,
+    algorithm, create_pair, key_block, length, mask, material, sign_verify_pair, signing_pair,
+    SIGN, VERIFY,
 };
-use super::encrypt::connect;
 use super::sign::{self, rsa_common, DATA};
 use super::support::*;
 use kmip_conform::kmip::{
@@ -284,14 +284,7 @@ async fn verify_checks_state_dates_mask_and_request() {
     for version in [Version::V1_2, Version::V2_1] {
         let wrong_state = wrong_state_reason(version);
         let pkcs = || padding_and_hash(PaddingMethod::PKCS1_V1_5, HashingAlgorithm::SHA_256);
-        let (private, public) = create_pair(
-            &mut client,
-            version,
-            rsa_common(),
-            vec![mask(SIGN)],
-            vec![mask(VERIFY)],
-        )
-        .await;
+        let (private, public) = sign_verify_pair(&mut client, version, rsa_common()).await;
         let pkcs1 = material(&key_block(&mut client, version, &private, None).await);
         let signature = ring_rsa_sign(&pkcs1, &ring_sig::RSA_PKCS1_SHA256);
         let call = |uid: &str| verify_payload(uid, pkcs(), DATA, &signature);

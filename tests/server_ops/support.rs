@@ -8,6 +8,15 @@ use kmip_conform::ttlv::{Item, Tag, Value};
 #[allow(unused_imports)]
 pub use super::common::kmip_client::{start, Cert, Client};
 
+/// A fresh server (default configuration) and a client connected to it.
+pub async fn connect() -> (TestServer, Client) {
+    let server = start(|_| {}).await;
+    let client = Client::connect(&server, Cert::Valid)
+        .await
+        .expect("connect");
+    (server, client)
+}
+
 /// A Unique Identifier request field.
 pub fn uid_field(uid: &str) -> Item {
     Item::new(tags::UNIQUE_IDENTIFIER, Value::TextString(uid.into()))

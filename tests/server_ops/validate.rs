@@ -102,8 +102,7 @@ async fn issued(client: &mut Client, version: Version) -> String {
 
 #[tokio::test]
 async fn validate_certificates_the_server_issued() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let uid = issued(&mut client, version).await;
         let leaf = certificate_der(&mut client, version, &uid).await;
@@ -210,8 +209,7 @@ async fn validate_certificates_the_server_issued() {
 
 #[tokio::test]
 async fn validate_a_chain_to_a_registered_root() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         use ValidityIndicator as V;
         let chain = test_chain(&format!("validate-{version}"));
@@ -342,8 +340,7 @@ async fn validate_a_chain_to_a_registered_root() {
 
 #[tokio::test]
 async fn validate_answers_unknown_for_a_non_x509_certificate() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
         let pgp = Item::structure(
             tags::CERTIFICATE,
@@ -364,8 +361,7 @@ async fn validate_answers_unknown_for_a_non_x509_certificate() {
 
 #[tokio::test]
 async fn validate_errors() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let v2 = version.is_2x();
         // No chain at all (KMIP 1.2 §11.25).

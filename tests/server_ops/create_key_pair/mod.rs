@@ -83,8 +83,7 @@ async fn check_half(
 
 #[tokio::test]
 async fn rsa_2048_pair_is_linked_described_and_usable_in_every_version() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_0, Version::V1_2, Version::V1_4, Version::V2_1] {
         let (private, public) = create_pair(
             &mut client,
@@ -141,8 +140,7 @@ async fn rsa_2048_pair_is_linked_described_and_usable_in_every_version() {
 
 #[tokio::test]
 async fn rsa_3072_pair() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
     let (private, public) = create_pair(
         &mut client,
@@ -172,15 +170,12 @@ async fn rsa_3072_pair() {
 
 #[tokio::test]
 async fn rsa_4096_pair() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_4;
-    let (private, _) = create_pair(
+    let (private, _) = sign_verify_pair(
         &mut client,
         version,
         vec![algorithm(CryptographicAlgorithm::RSA), length(4096)],
-        vec![mask(SIGN)],
-        vec![mask(VERIFY)],
     )
     .await;
     use rsa::pkcs1::DecodeRsaPrivateKey;
@@ -197,8 +192,7 @@ async fn ec_pairs_by_length_and_by_curve_hold_pkcs8_and_x509() {
     use ring::signature::{
         EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_ASN1_SIGNING, ECDSA_P384_SHA384_ASN1_SIGNING,
     };
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let cases = [
         (
             Version::V1_2,
@@ -224,14 +218,7 @@ async fn ec_pairs_by_length_and_by_curve_hold_pkcs8_and_x509() {
         ),
     ];
     for (version, common, bits) in cases {
-        let (private, public) = create_pair(
-            &mut client,
-            version,
-            common,
-            vec![mask(SIGN)],
-            vec![mask(VERIFY)],
-        )
-        .await;
+        let (private, public) = sign_verify_pair(&mut client, version, common).await;
         let private_block = key_block(&mut client, version, &private, None).await;
         let public_block = key_block(&mut client, version, &public, None).await;
         assert_eq!(format_of(&private_block), KeyFormatType::PKCS_8);
@@ -265,15 +252,12 @@ async fn ec_pairs_by_length_and_by_curve_hold_pkcs8_and_x509() {
 #[tokio::test]
 async fn ed25519_pair_in_2x_only() {
     use ring::signature::{Ed25519KeyPair, KeyPair};
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_0;
-    let (private, public) = create_pair(
+    let (private, public) = sign_verify_pair(
         &mut client,
         version,
         vec![algorithm(CryptographicAlgorithm::ED25519)],
-        vec![mask(SIGN)],
-        vec![mask(VERIFY)],
     )
     .await;
     let pkcs8 = material(&key_block(&mut client, version, &private, None).await);
@@ -304,15 +288,12 @@ async fn ed25519_pair_in_2x_only() {
 async fn get_converts_rsa_keys_between_formats() {
     use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
     use rsa::traits::PublicKeyParts;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
-    let (private, public) = create_pair(
+    let (private, public) = sign_verify_pair(
         &mut client,
         version,
         vec![algorithm(CryptographicAlgorithm::RSA), length(2048)],
-        vec![mask(SIGN)],
-        vec![mask(VERIFY)],
     )
     .await;
     let pkcs8 = key_block(&mut client, version, &private, Some(KeyFormatType::PKCS_8)).await;
@@ -370,8 +351,7 @@ async fn get_converts_rsa_keys_between_formats() {
 
 #[tokio::test]
 async fn id_placeholder_is_the_private_key() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     let response = client
         .call(&request(
@@ -422,8 +402,7 @@ type BadCase = (
 
 #[tokio::test]
 async fn bad_requests_are_refused_with_the_versions_reason() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
         let invalid_value = if version.is_2x() {
             ResultReason::INVALID_ATTRIBUTE_VALUE
@@ -579,8 +558,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
 
 #[tokio::test]
 async fn algorithm_stated_for_one_half_describes_both() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
     let (private, public) = create_pair(
         &mut client,

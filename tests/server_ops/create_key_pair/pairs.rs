@@ -118,20 +118,30 @@ pub async fn create_pair(
     )
 }
 
-/// An active Sign/Verify pair described by `common`.
-pub async fn signing_pair(
+/// A Pre-Active pair described by `common`, Sign mask on the private key
+/// and Verify on the public key; returns (private uid, public uid).
+pub async fn sign_verify_pair(
     client: &mut Client,
     version: Version,
     common: Vec<Field>,
 ) -> (String, String) {
-    let (private, public) = create_pair(
+    create_pair(
         client,
         version,
         common,
         vec![mask(SIGN)],
         vec![mask(VERIFY)],
     )
-    .await;
+    .await
+}
+
+/// An active Sign/Verify pair described by `common`.
+pub async fn signing_pair(
+    client: &mut Client,
+    version: Version,
+    common: Vec<Field>,
+) -> (String, String) {
+    let (private, public) = sign_verify_pair(client, version, common).await;
     activate(client, version, &private).await;
     activate(client, version, &public).await;
     (private, public)

@@ -2,7 +2,6 @@
 //! Verify, RNG, Hash, Derive Key): key registration, Cryptographic
 //! Parameters, and a reference AES written on the bare block cipher.
 
-use super::super::common::kmip_client::TestServer;
 use super::super::support::*;
 use aes::cipher::{BlockEncrypt, KeyInit};
 use kmip_conform::kmip::{
@@ -22,15 +21,6 @@ pub const MAC_VERIFY: i32 = 0x100;
 pub const DERIVE_KEY: i32 = 0x200;
 
 pub const KEY_128: [u8; 16] = *b"0123456789abcdef";
-
-/// A fresh server and a client connected to it.
-pub async fn connect() -> (TestServer, Client) {
-    let server = start(|_| {}).await;
-    let client = Client::connect(&server, Cert::Valid)
-        .await
-        .expect("connect");
-    (server, client)
-}
 
 /// Registers a Raw symmetric key with a usage mask and extra attributes
 /// (1.x name, tagged item) and returns its Unique Identifier (Pre-Active).
