@@ -11,7 +11,6 @@ use kmip_conform::kmip::{
     tags, BlockCipherMode, CryptographicAlgorithm, Operation, PaddingMethod, ResultReason,
     RevocationReasonCode, Version,
 };
-use kmip_conform::ttlv::{Item, Value};
 
 const PLAINTEXT: &[u8] = b"the server decrypts what the test encrypted";
 
@@ -149,20 +148,11 @@ async fn a_deactivated_key_still_decrypts_but_no_longer_encrypts() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let uid = register_aes(&mut client, version, &KEY_128, ENCRYPT | DECRYPT).await;
-        ok(
+        revoke(
             &mut client,
             version,
-            Operation::REVOKE,
-            vec![
-                uid_field(&uid),
-                Item::structure(
-                    tags::REVOCATION_REASON,
-                    vec![Item::new(
-                        tags::REVOCATION_REASON_CODE,
-                        Value::Enumeration(RevocationReasonCode::CESSATION_OF_OPERATION.0),
-                    )],
-                ),
-            ],
+            &uid,
+            RevocationReasonCode::CESSATION_OF_OPERATION,
         )
         .await;
         let block = reference_aes_encrypt(&KEY_128, &[], &[3u8; 16], false);

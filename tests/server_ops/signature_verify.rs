@@ -10,7 +10,7 @@ use super::sign::{self, rsa_common, DATA};
 use super::support::*;
 use kmip_conform::kmip::{
     tags, CryptographicAlgorithm, HashingAlgorithm, ObjectType, Operation, PaddingMethod,
-    ResultReason, ValidityIndicator, Version,
+    ResultReason, RevocationReasonCode, ValidityIndicator, Version,
 };
 use kmip_conform::ttlv::{Item, Value};
 use ring::signature as ring_sig;
@@ -321,20 +321,11 @@ async fn verify_checks_state_dates_mask_and_request() {
         ];
         assert_failures(&mut client, version, Operation::SIGNATURE_VERIFY, cases).await;
         // A Deactivated key still verifies (KMIP 1.2 §3.22).
-        ok(
+        revoke(
             &mut client,
             version,
-            Operation::REVOKE,
-            vec![
-                uid_field(&public),
-                Item::structure(
-                    tags::REVOCATION_REASON,
-                    vec![Item::new(
-                        tags::REVOCATION_REASON_CODE,
-                        Value::Enumeration(1),
-                    )],
-                ),
-            ],
+            &public,
+            RevocationReasonCode::UNSPECIFIED,
         )
         .await;
         assert_eq!(

@@ -2,7 +2,9 @@
 //! failure expectations, attributes in the version's own form.
 
 use super::common::kmip_client::*;
-use kmip_conform::kmip::{tags, Operation, ResultReason, ResultStatus, Version};
+use kmip_conform::kmip::{
+    tags, Operation, ResultReason, ResultStatus, RevocationReasonCode, Version,
+};
 use kmip_conform::ttlv::{Item, Tag, Value};
 
 #[allow(unused_imports)]
@@ -222,4 +224,22 @@ pub fn usage_limit_reason(version: Version) -> ResultReason {
         ResultReason::PERMISSION_DENIED,
         ResultReason::USAGE_LIMIT_EXCEEDED,
     )
+}
+
+/// Revokes an object with a Revocation Reason Code (asserts Success).
+pub async fn revoke(client: &mut Client, version: Version, uid: &str, code: RevocationReasonCode) {
+    let reason = Item::structure(
+        tags::REVOCATION_REASON,
+        vec![Item::new(
+            tags::REVOCATION_REASON_CODE,
+            Value::Enumeration(code.0),
+        )],
+    );
+    ok(
+        client,
+        version,
+        Operation::REVOKE,
+        vec![uid_field(uid), reason],
+    )
+    .await;
 }

@@ -4,7 +4,7 @@
 //! server cannot judge answers Unknown.
 
 use super::certify::{
-    certificate_der, certificate_structure, certify, ec_key, fails_with, issuing_ca,
+    certificate_der, certificate_structure, certify, ec_key, fails_with_each, issuing_ca,
     register_certificate, register_public_key, VERSIONS,
 };
 use super::support::*;
@@ -184,20 +184,11 @@ async fn validate_certificates_the_server_issued() {
             V::INVALID
         );
         // Revoked (compromised): no longer valid by uid.
-        ok(
+        revoke(
             &mut client,
             version,
-            Operation::REVOKE,
-            vec![
-                uid_field(&uid),
-                Item::structure(
-                    tags::REVOCATION_REASON,
-                    vec![Item::new(
-                        tags::REVOCATION_REASON_CODE,
-                        Value::Enumeration(RevocationReasonCode::KEY_COMPROMISE.0),
-                    )],
-                ),
-            ],
+            &uid,
+            RevocationReasonCode::KEY_COMPROMISE,
         )
         .await;
         assert_eq!(
@@ -315,20 +306,11 @@ async fn validate_a_chain_to_a_registered_root() {
             V::INVALID
         );
         // A compromised root anchors nothing any more.
-        ok(
+        revoke(
             &mut client,
             version,
-            Operation::REVOKE,
-            vec![
-                uid_field(&root),
-                Item::structure(
-                    tags::REVOCATION_REASON,
-                    vec![Item::new(
-                        tags::REVOCATION_REASON_CODE,
-                        Value::Enumeration(RevocationReasonCode::CA_COMPROMISE.0),
-                    )],
-                ),
-            ],
+            &root,
+            RevocationReasonCode::CA_COMPROMISE,
         )
         .await;
         assert_eq!(
@@ -363,55 +345,41 @@ async fn validate_answers_unknown_for_a_non_x509_certificate() {
 async fn validate_errors() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
-        // No chain at all (KMIP 1.2 §11.25).
-        fails_with(
-            &mut client,
-            version,
-            Operation::VALIDATE,
-            vec![],
-            ResultReason::INVALID_MESSAGE,
-        )
-        .await;
-        fails_with(
-            &mut client,
-            version,
-            Operation::VALIDATE,
-            vec![uid_field("no-such-certificate")],
-            if v2 {
-                ResultReason::OBJECT_NOT_FOUND
-            } else {
-                ResultReason::INVALID_MESSAGE
-            },
-        )
-        .await;
         let key = create_aes(&mut client, version, 128).await;
-        fails_with(
-            &mut client,
-            version,
-            Operation::VALIDATE,
-            vec![uid_field(&key)],
-            if v2 {
-                ResultReason::INVALID_OBJECT_TYPE
-            } else {
-                ResultReason::INVALID_MESSAGE
-            },
-        )
-        .await;
-        // A Certificate structure without a value.
-        fails_with(
-            &mut client,
-            version,
-            Operation::VALIDATE,
-            vec![Item::structure(
-                tags::CERTIFICATE,
-                vec![Item::new(
-                    tags::CERTIFICATE_TYPE,
-                    Value::Enumeration(CertificateType::X_509.0),
+        let cases = vec![
+            // No chain at all (KMIP 1.2 §11.25).
+            ("no chain", vec![], ResultReason::INVALID_MESSAGE),
+            (
+                "unknown",
+                vec![uid_field("no-such-certificate")],
+                by_version(
+                    version,
+                    ResultReason::INVALID_MESSAGE,
+                    ResultReason::OBJECT_NOT_FOUND,
+                ),
+            ),
+            (
+                "symmetric key",
+                vec![uid_field(&key)],
+                by_version(
+                    version,
+                    ResultReason::INVALID_MESSAGE,
+                    ResultReason::INVALID_OBJECT_TYPE,
+                ),
+            ),
+            // A Certificate structure without a value.
+            (
+                "no value",
+                vec![Item::structure(
+                    tags::CERTIFICATE,
+                    vec![Item::new(
+                        tags::CERTIFICATE_TYPE,
+                        Value::Enumeration(CertificateType::X_509.0),
+                    )],
                 )],
-            )],
-            ResultReason::INVALID_FIELD,
-        )
-        .await;
+                ResultReason::INVALID_FIELD,
+            ),
+        ];
+        fails_with_each(&mut client, version, Operation::VALIDATE, cases).await;
     }
 }
