@@ -19,6 +19,27 @@ fn message() -> Vec<u8> {
     b"KMIP conformance: 37 bytes of text!!".to_vec()
 }
 
+/// Opens the Data and Authenticated Encryption Tag of an Encrypt response with
+/// `ring`'s AEAD (the independent check of the server's tag).
+fn ring_open(
+    algorithm: &'static ring::aead::Algorithm,
+    key: &[u8],
+    nonce: [u8; 12],
+    aad: &[u8],
+    payload: &Item,
+) -> Result<Vec<u8>, ring::error::Unspecified> {
+    use ring::aead;
+    let mut sealed = bytes_of(payload, tags::DATA);
+    sealed.extend(bytes_of(payload, tags::AUTHENTICATED_ENCRYPTION_TAG));
+    let opener = aead::LessSafeKey::new(aead::UnboundKey::new(algorithm, key).unwrap());
+    let plain = opener.open_in_place(
+        aead::Nonce::assume_unique_for_key(nonce),
+        aead::Aad::from(aad),
+        &mut sealed,
+    )?;
+    Ok(plain.to_vec())
+}
+
 #[tokio::test]
 async fn aes_cbc_pkcs5_ciphertext_matches_a_reference_implementation() {
     let (_server, mut client) = connect().await;
@@ -158,16 +179,7 @@ async fn aes_gcm_tag_and_additional_data_verify_with_ring() {
             ],
         )
         .await;
-        let mut sealed = bytes_of(&payload, tags::DATA);
-        sealed.extend(bytes_of(&payload, tags::AUTHENTICATED_ENCRYPTION_TAG));
-        let opener =
-            aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_256_GCM, &key).unwrap());
-        let plain = opener
-            .open_in_place(
-                aead::Nonce::assume_unique_for_key(nonce),
-                aead::Aad::from(b"header"),
-                &mut sealed,
-            )
+        let plain = ring_open(&aead::AES_256_GCM, &key, nonce, b"header", &payload)
             .expect("ring verifies the server's GCM tag");
         assert_eq!(plain, message().as_slice(), "{version}");
         // A tag length outside 12..=16 is refused.
@@ -472,16 +484,7 @@ async fn chacha20_poly1305_output_opens_with_ring() {
             ],
         )
         .await;
-        let mut sealed = bytes_of(&payload, tags::DATA);
-        sealed.extend(bytes_of(&payload, tags::AUTHENTICATED_ENCRYPTION_TAG));
-        let opener =
-            aead::LessSafeKey::new(aead::UnboundKey::new(&aead::CHACHA20_POLY1305, &key).unwrap());
-        let plain = opener
-            .open_in_place(
-                aead::Nonce::assume_unique_for_key(nonce),
-                aead::Aad::from(b"aad"),
-                &mut sealed,
-            )
+        let plain = ring_open(&aead::CHACHA20_POLY1305, &key, nonce, b"aad", &payload)
             .expect("ring verifies the server's Poly1305 tag");
         assert_eq!(plain, message().as_slice(), "{version}");
     }
