@@ -4,18 +4,12 @@
 
 use super::common::kmip_client::{items, op, request, status};
 use super::create_key_pair::{
-    algorithm, create_pair, key_block, length, links, mask, material, name, pair_payload,
-    sign_verify_pair, Field, SIGN, VERIFY,
+    create_pair, ecdsa_p256, key_block, links, mask, material, name, pair_payload, rsa_2048,
+    sign_verify_pair, SIGN, VERIFY,
 };
 use super::support::*;
-use kmip_conform::kmip::{
-    tags, CryptographicAlgorithm, LinkType, Operation, ResultReason, ResultStatus, State, Version,
-};
+use kmip_conform::kmip::{tags, LinkType, Operation, ResultReason, ResultStatus, State, Version};
 use kmip_conform::ttlv::{Item, Tag, Value};
-
-fn ec_common() -> Vec<Field> {
-    vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)]
-}
 
 fn text(payload: &Item, tag: Tag) -> String {
     match field(payload, tag) {
@@ -54,6 +48,19 @@ async fn date(client: &mut Client, version: Version, uid: &str, name: &str, tag:
     }
 }
 
+/// The private key uid of a Pre-Active ECDSA Sign/Verify pair, destroyed.
+async fn destroyed_private_key(client: &mut Client, version: Version) -> String {
+    let (doomed, _) = sign_verify_pair(client, version, ecdsa_p256()).await;
+    ok(
+        client,
+        version,
+        Operation::DESTROY,
+        vec![uid_field(&doomed)],
+    )
+    .await;
+    doomed
+}
+
 #[tokio::test]
 async fn replacement_pair_is_linked_named_and_new() {
     let (_server, mut client) = connect().await;
@@ -62,7 +69,7 @@ async fn replacement_pair_is_linked_named_and_new() {
         let (old_private, old_public) = create_pair(
             &mut client,
             version,
-            ec_common(),
+            ecdsa_p256(),
             vec![mask(SIGN), name(&private_name)],
             vec![mask(VERIFY), name(&format!("checker-{version}"))],
         )
@@ -155,12 +162,7 @@ async fn rsa_pair_is_replaced_by_a_new_modulus_of_the_same_size() {
     use rsa::traits::PublicKeyParts;
     let (_server, mut client) = connect().await;
     let version = Version::V1_4;
-    let (old_private, old_public) = sign_verify_pair(
-        &mut client,
-        version,
-        vec![algorithm(CryptographicAlgorithm::RSA), length(2048)],
-    )
-    .await;
+    let (old_private, old_public) = sign_verify_pair(&mut client, version, rsa_2048()).await;
     let (_, new_public) = rekey(&mut client, version, vec![private_uid(&old_private)]).await;
     let old = rsa::RsaPublicKey::from_pkcs1_der(&material(
         &key_block(&mut client, version, &old_public, None).await,
@@ -193,7 +195,7 @@ async fn offset_moves_activation_and_later_dates() {
         };
         // Deactivation Date is server-set in this server's attribute rules,
         // so Protect Stop Date (moved the same way) stands in for it.
-        let mut common = ec_common();
+        let mut common = ecdsa_p256();
         common.extend(dates());
         common.push((
             "Protect Stop Date",
@@ -267,7 +269,7 @@ async fn id_placeholder_and_errors() {
                     op(
                         Operation::CREATE_KEY_PAIR,
                         Some(b"1"),
-                        pair_payload(version, ec_common(), vec![mask(SIGN)], vec![mask(VERIFY)]),
+                        pair_payload(version, ecdsa_p256(), vec![mask(SIGN)], vec![mask(VERIFY)]),
                     ),
                     op(Operation::RE_KEY_KEY_PAIR, Some(b"2"), vec![]),
                 ],
@@ -315,14 +317,7 @@ async fn id_placeholder_and_errors() {
             )
         );
         // A destroyed private key has no material to replace.
-        let (doomed, _) = sign_verify_pair(&mut client, version, ec_common()).await;
-        ok(
-            &mut client,
-            version,
-            Operation::DESTROY,
-            vec![uid_field(&doomed)],
-        )
-        .await;
+        let doomed = destroyed_private_key(&mut client, version).await;
         let reason = fails(
             &mut client,
             version,
@@ -338,14 +333,7 @@ async fn id_placeholder_and_errors() {
 async fn destroyed_key_in_1_1_is_refused_with_permission_denied() {
     let (_server, mut client) = connect().await;
     let version = Version::V1_1;
-    let (doomed, _) = sign_verify_pair(&mut client, version, ec_common()).await;
-    ok(
-        &mut client,
-        version,
-        Operation::DESTROY,
-        vec![uid_field(&doomed)],
-    )
-    .await;
+    let doomed = destroyed_private_key(&mut client, version).await;
     let reason = fails(
         &mut client,
         version,

@@ -3,8 +3,8 @@
 //! Ed25519; and the checks before signing (state, dates, mask, limits).
 
 use super::create_key_pair::{
-    algorithm, create_pair, crypto_parameters, key_block, length, mask, material, sign_verify_pair,
-    signing_pair, spki_key, Field, DECRYPT, SIGN, VERIFY,
+    algorithm, create_pair, crypto_parameters, ecdsa_p256, key_block, length, mask, material,
+    rsa_2048, sign_verify_pair, signing_pair, spki_key, DECRYPT, SIGN, VERIFY,
 };
 use super::support::*;
 use kmip_conform::kmip::{
@@ -62,16 +62,11 @@ pub fn pkcs1_sha256() -> Option<Item> {
     ))
 }
 
-/// Attributes of a 2048-bit RSA pair.
-pub fn rsa_common() -> Vec<Field> {
-    vec![algorithm(CryptographicAlgorithm::RSA), length(2048)]
-}
-
 #[tokio::test]
 async fn rsa_signatures_verify_with_ring() {
     let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
-        let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+        let (private, public) = signing_pair(&mut client, version, rsa_2048()).await;
         let public_der = material(&key_block(&mut client, version, &public, None).await);
         let cases: [(
             PaddingMethod,
@@ -153,7 +148,7 @@ async fn rsa_signatures_verify_with_ring() {
 async fn key_attribute_parameters_apply_when_the_request_has_none() {
     let (_server, mut client) = connect().await;
     let version = Version::V1_2;
-    let mut common = rsa_common();
+    let mut common = rsa_2048();
     common.push((
         "Cryptographic Parameters",
         padding_and_hash(PaddingMethod::PSS, HashingAlgorithm::SHA_256),
@@ -238,7 +233,7 @@ async fn sign_refuses_unusable_keys_and_parameters() {
     for version in [Version::V1_2, Version::V2_1] {
         let pick = |v1: ResultReason, v2: ResultReason| by_version(version, v1, v2);
         // Pre-Active: only Active keys sign.
-        let (private, public) = sign_verify_pair(&mut client, version, rsa_common()).await;
+        let (private, public) = sign_verify_pair(&mut client, version, rsa_2048()).await;
         let reason = fails(
             &mut client,
             version,
@@ -253,7 +248,7 @@ async fn sign_refuses_unusable_keys_and_parameters() {
         let (decrypt_only, _) = create_pair(
             &mut client,
             version,
-            rsa_common(),
+            rsa_2048(),
             vec![mask(DECRYPT)],
             vec![mask(VERIFY)],
         )
@@ -324,7 +319,7 @@ async fn protect_stop_date_and_usage_limits_end_signing() {
         let (private, _) = create_pair(
             &mut client,
             version,
-            rsa_common(),
+            rsa_2048(),
             vec![
                 mask(SIGN),
                 (
@@ -360,7 +355,7 @@ async fn protect_stop_date_and_usage_limits_end_signing() {
         let (limited, _) = create_pair(
             &mut client,
             version,
-            rsa_common(),
+            rsa_2048(),
             vec![mask(SIGN), ("Usage Limits", limits)],
             vec![mask(VERIFY)],
         )
@@ -387,7 +382,7 @@ async fn digested_data_is_signed_as_given_for_rsa() {
     use sha2::Digest;
     let (_server, mut client) = connect().await;
     let version = Version::V2_1;
-    let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+    let (private, public) = signing_pair(&mut client, version, rsa_2048()).await;
     let public_der = material(&key_block(&mut client, version, &public, None).await);
     let digest = sha2::Sha256::digest(DATA).to_vec();
     for (padding, verification) in [
@@ -427,12 +422,7 @@ async fn digested_data_is_signed_as_given_for_rsa() {
     )
     .await;
     assert_eq!(reason, ResultReason::INVALID_MESSAGE);
-    let (ec_private, _) = signing_pair(
-        &mut client,
-        version,
-        vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
-    )
-    .await;
+    let (ec_private, _) = signing_pair(&mut client, version, ecdsa_p256()).await;
     let reason = fails(
         &mut client,
         version,
@@ -452,7 +442,7 @@ async fn pss_salt_length_is_honoured_and_bounded() {
     use sha2::Digest;
     let (_server, mut client) = connect().await;
     let version = Version::V1_4;
-    let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+    let (private, public) = signing_pair(&mut client, version, rsa_2048()).await;
     let public_key = rsa::RsaPublicKey::from_pkcs1_der(&material(
         &key_block(&mut client, version, &public, None).await,
     ))

@@ -3,10 +3,10 @@
 //! server; tampered data or signatures are Invalid; the checks before use.
 
 use super::create_key_pair::{
-    algorithm, create_pair, key_block, length, mask, material, sign_verify_pair, signing_pair,
-    SIGN, VERIFY,
+    algorithm, create_pair, key_block, length, mask, material, rsa_2048, sign_verify_pair,
+    signing_pair, SIGN, VERIFY,
 };
-use super::sign::{self, rsa_common, DATA};
+use super::sign::{self, DATA};
 use super::support::*;
 use kmip_conform::kmip::{
     tags, CryptographicAlgorithm, HashingAlgorithm, ObjectType, Operation, PaddingMethod,
@@ -102,7 +102,7 @@ fn ring_rsa_sign(pkcs1: &[u8], scheme: &'static dyn ring_sig::RsaEncoding) -> Ve
 async fn rsa_signatures_made_with_ring_verify_on_the_server() {
     let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
-        let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+        let (private, public) = signing_pair(&mut client, version, rsa_2048()).await;
         let pkcs1 = material(&key_block(&mut client, version, &private, None).await);
         let cases: [(
             PaddingMethod,
@@ -284,7 +284,7 @@ async fn verify_checks_state_dates_mask_and_request() {
     for version in [Version::V1_2, Version::V2_1] {
         let wrong_state = wrong_state_reason(version);
         let pkcs = || padding_and_hash(PaddingMethod::PKCS1_V1_5, HashingAlgorithm::SHA_256);
-        let (private, public) = sign_verify_pair(&mut client, version, rsa_common()).await;
+        let (private, public) = sign_verify_pair(&mut client, version, rsa_2048()).await;
         let pkcs1 = material(&key_block(&mut client, version, &private, None).await);
         let signature = ring_rsa_sign(&pkcs1, &ring_sig::RSA_PKCS1_SHA256);
         let call = |uid: &str| verify_payload(uid, pkcs(), DATA, &signature);
@@ -336,7 +336,7 @@ async fn verify_checks_state_dates_mask_and_request() {
         let (_, not_yet) = create_pair(
             &mut client,
             version,
-            rsa_common(),
+            rsa_2048(),
             vec![mask(SIGN)],
             vec![
                 mask(VERIFY),
@@ -351,7 +351,7 @@ async fn verify_checks_state_dates_mask_and_request() {
         let (_, no_verify) = create_pair(
             &mut client,
             version,
-            rsa_common(),
+            rsa_2048(),
             vec![mask(SIGN)],
             vec![mask(super::create_key_pair::ENCRYPT)],
         )

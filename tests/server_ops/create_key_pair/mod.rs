@@ -88,7 +88,7 @@ async fn rsa_2048_pair_is_linked_described_and_usable_in_every_version() {
         let (private, public) = create_pair(
             &mut client,
             version,
-            vec![algorithm(CryptographicAlgorithm::RSA), length(2048)],
+            rsa_2048(),
             vec![mask(SIGN), name(&format!("rsa-private-{version}"))],
             vec![mask(VERIFY), name(&format!("rsa-public-{version}"))],
         )
@@ -194,11 +194,7 @@ async fn ec_pairs_by_length_and_by_curve_hold_pkcs8_and_x509() {
     };
     let (_server, mut client) = connect().await;
     let cases = [
-        (
-            Version::V1_2,
-            vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
-            256,
-        ),
+        (Version::V1_2, ecdsa_p256(), 256),
         (
             Version::V2_1,
             vec![
@@ -290,12 +286,7 @@ async fn get_converts_rsa_keys_between_formats() {
     use rsa::traits::PublicKeyParts;
     let (_server, mut client) = connect().await;
     let version = Version::V1_2;
-    let (private, public) = sign_verify_pair(
-        &mut client,
-        version,
-        vec![algorithm(CryptographicAlgorithm::RSA), length(2048)],
-    )
-    .await;
+    let (private, public) = sign_verify_pair(&mut client, version, rsa_2048()).await;
     let pkcs8 = key_block(&mut client, version, &private, Some(KeyFormatType::PKCS_8)).await;
     assert_eq!(format_of(&pkcs8), KeyFormatType::PKCS_8);
     let key = rsa::RsaPrivateKey::from_pkcs8_der(&material(&pkcs8)).expect("PKCS#8");
@@ -361,12 +352,7 @@ async fn id_placeholder_is_the_private_key() {
                 op(
                     Operation::CREATE_KEY_PAIR,
                     Some(b"1"),
-                    pair_payload(
-                        version,
-                        vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
-                        vec![mask(SIGN)],
-                        vec![mask(VERIFY)],
-                    ),
+                    pair_payload(version, ecdsa_p256(), vec![mask(SIGN)], vec![mask(VERIFY)]),
                 ),
                 op(Operation::ACTIVATE, Some(b"2"), vec![]),
             ],
@@ -462,7 +448,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
             ),
             (
                 "EC key that decrypts",
-                vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
+                ecdsa_p256(),
                 vec![mask(DECRYPT)],
                 vec![mask(VERIFY)],
                 invalid_value,
@@ -509,7 +495,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
         create_pair(
             &mut client,
             version,
-            vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
+            ecdsa_p256(),
             vec![mask(SIGN), name(&taken)],
             vec![mask(VERIFY)],
         )
@@ -520,7 +506,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
             Operation::CREATE_KEY_PAIR,
             pair_payload(
                 version,
-                vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
+                ecdsa_p256(),
                 vec![mask(SIGN)],
                 vec![mask(VERIFY), name(&taken)],
             ),
@@ -529,14 +515,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
         assert_eq!(reason, non_unique, "taken Name on {version}");
     }
     // KMIP 1.x requires a Cryptographic Usage Mask for both keys (Table 141); 2.x does not.
-    let no_mask = |v| {
-        pair_payload(
-            v,
-            vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
-            vec![mask(SIGN)],
-            vec![],
-        )
-    };
+    let no_mask = |v| pair_payload(v, ecdsa_p256(), vec![mask(SIGN)], vec![]);
     assert_eq!(
         fails(
             &mut client,

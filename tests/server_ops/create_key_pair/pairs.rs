@@ -50,6 +50,16 @@ pub fn curve(c: RecommendedCurve) -> Field {
     )
 }
 
+/// Common attributes of a 2048-bit RSA pair.
+pub fn rsa_2048() -> Vec<Field> {
+    vec![algorithm(CryptographicAlgorithm::RSA), length(2048)]
+}
+
+/// Common attributes of an ECDSA P-256 pair (by length).
+pub fn ecdsa_p256() -> Vec<Field> {
+    vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)]
+}
+
 /// Cryptographic Parameters with the given (tag, enumeration) fields.
 pub fn crypto_parameters(fields: &[(Tag, u32)]) -> Item {
     Item::structure(
