@@ -154,6 +154,20 @@ async fn random_iv_from_the_key_parameters_is_generated_and_returned() {
     }
 }
 
+/// A GCM Encrypt request of [`message`] with a Tag Length and a nonce.
+fn gcm_request(uid: &str, tag_length: i32, nonce: &[u8]) -> Vec<Item> {
+    vec![
+        uid_field(uid),
+        parameters(
+            BlockCipherMode::GCM,
+            None,
+            vec![Item::new(tags::TAG_LENGTH, Value::Integer(tag_length))],
+        ),
+        bytes(tags::DATA, &message()),
+        bytes(tags::IV_COUNTER_NONCE, nonce),
+    ]
+}
+
 #[tokio::test]
 async fn aes_gcm_tag_and_additional_data_verify_with_ring() {
     use ring::aead;
@@ -162,43 +176,18 @@ async fn aes_gcm_tag_and_additional_data_verify_with_ring() {
     let nonce = [3u8; 12];
     for version in [Version::V1_4, Version::V2_1] {
         let uid = register_aes(&mut client, version, &key, ENCRYPT).await;
-        let payload = ok(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(
-                    BlockCipherMode::GCM,
-                    None,
-                    vec![Item::new(tags::TAG_LENGTH, Value::Integer(16))],
-                ),
-                bytes(tags::DATA, &message()),
-                bytes(tags::IV_COUNTER_NONCE, &nonce),
-                bytes(tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA, b"header"),
-            ],
-        )
-        .await;
+        let mut request = gcm_request(&uid, 16, &nonce);
+        request.push(bytes(
+            tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA,
+            b"header",
+        ));
+        let payload = ok(&mut client, version, Operation::ENCRYPT, request).await;
         let plain = ring_open(&aead::AES_256_GCM, &key, nonce, b"header", &payload)
             .expect("ring verifies the server's GCM tag");
         assert_eq!(plain, message().as_slice(), "{version}");
         // A tag length outside 12..=16 is refused.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(
-                    BlockCipherMode::GCM,
-                    None,
-                    vec![Item::new(tags::TAG_LENGTH, Value::Integer(4))],
-                ),
-                bytes(tags::DATA, &message()),
-                bytes(tags::IV_COUNTER_NONCE, &nonce),
-            ],
-        )
-        .await;
+        let request = gcm_request(&uid, 4, &nonce);
+        let reason = fails(&mut client, version, Operation::ENCRYPT, request).await;
         let wanted = by_version(
             version,
             ResultReason::GENERAL_FAILURE,
