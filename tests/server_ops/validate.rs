@@ -100,6 +100,11 @@ async fn issued(client: &mut Client, version: Version) -> String {
     certify(client, version, vec![uid_field(&key)]).await
 }
 
+/// Certificate structures for each DER certificate, in order.
+fn certificates(ders: &[&[u8]]) -> Vec<Item> {
+    ders.iter().map(|der| certificate_structure(der)).collect()
+}
+
 #[tokio::test]
 async fn validate_certificates_the_server_issued() {
     let (_server, mut client) = connect().await;
@@ -123,7 +128,7 @@ async fn validate_certificates_the_server_issued() {
             .await,
             V::VALID
         );
-        let full = vec![certificate_structure(&leaf), certificate_structure(&ca)];
+        let full = certificates(&[&leaf, &ca]);
         assert_eq!(
             validity(&mut client, version, full.clone(), None).await,
             V::VALID,
@@ -152,13 +157,7 @@ async fn validate_certificates_the_server_issued() {
         );
         // Wrong order: the CA first.
         assert_eq!(
-            validity(
-                &mut client,
-                version,
-                vec![certificate_structure(&ca), certificate_structure(&leaf)],
-                None
-            )
-            .await,
+            validity(&mut client, version, certificates(&[&ca, &leaf]), None).await,
             V::INVALID
         );
         // A broken signature.
@@ -204,13 +203,7 @@ async fn validate_a_chain_to_a_registered_root() {
     for version in VERSIONS {
         use ValidityIndicator as V;
         let chain = test_chain(&format!("validate-{version}"));
-        let full = || {
-            vec![
-                certificate_structure(&chain.leaf),
-                certificate_structure(&chain.intermediate),
-                certificate_structure(&chain.root),
-            ]
-        };
+        let full = || certificates(&[&chain.leaf, &chain.intermediate, &chain.root]);
         // Unknown root: not a trust anchor until registered.
         assert_eq!(
             validity(&mut client, version, full(), None).await,
@@ -223,10 +216,7 @@ async fn validate_a_chain_to_a_registered_root() {
             validity(
                 &mut client,
                 version,
-                vec![
-                    certificate_structure(&chain.leaf),
-                    certificate_structure(&chain.intermediate)
-                ],
+                certificates(&[&chain.leaf, &chain.intermediate]),
                 None
             )
             .await,
@@ -253,10 +243,7 @@ async fn validate_a_chain_to_a_registered_root() {
             validity(
                 &mut client,
                 version,
-                vec![
-                    certificate_structure(&chain.leaf),
-                    certificate_structure(&chain.root)
-                ],
+                certificates(&[&chain.leaf, &chain.root]),
                 None
             )
             .await,
@@ -266,11 +253,7 @@ async fn validate_a_chain_to_a_registered_root() {
             validity(
                 &mut client,
                 version,
-                vec![
-                    certificate_structure(&chain.intermediate),
-                    certificate_structure(&chain.leaf),
-                    certificate_structure(&chain.root)
-                ],
+                certificates(&[&chain.intermediate, &chain.leaf, &chain.root]),
                 None
             )
             .await,
@@ -280,11 +263,7 @@ async fn validate_a_chain_to_a_registered_root() {
             validity(
                 &mut client,
                 version,
-                vec![
-                    certificate_structure(&chain.leaf),
-                    certificate_structure(&tampered(&chain.intermediate, 4)),
-                    certificate_structure(&chain.root)
-                ],
+                certificates(&[&chain.leaf, &tampered(&chain.intermediate, 4), &chain.root]),
                 None
             )
             .await,
@@ -296,10 +275,7 @@ async fn validate_a_chain_to_a_registered_root() {
             validity(
                 &mut client,
                 version,
-                vec![
-                    certificate_structure(&impostor.leaf),
-                    certificate_structure(&impostor.intermediate)
-                ],
+                certificates(&[&impostor.leaf, &impostor.intermediate]),
                 None
             )
             .await,
