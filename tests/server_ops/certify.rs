@@ -177,12 +177,7 @@ async fn certify_with_a_pkcs10_request_made_in_the_test() {
         let (key_pair, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
         let request = csr(&key_pair, "from-the-csr", "device.example");
-        let mut payload = vec![uid_field(&key)];
-        payload.extend(request_fields(
-            version,
-            CertificateRequestType::PKCS_10,
-            &request,
-        ));
+        let mut payload = uid_and_request(&key, version, CertificateRequestType::PKCS_10, &request);
         // The request's subject takes precedence over a conflicting attribute (§4.7).
         payload.push(attributes(
             version,
@@ -472,12 +467,12 @@ async fn certify_in_kmip_1_0_uses_the_1_0_certificate_attributes() {
     let version = Version::V1_0;
     let (key_pair, spki) = ec_key();
     let key = register_public_key(&mut client, version, &spki).await;
-    let mut payload = vec![uid_field(&key)];
-    payload.extend(request_fields(
+    let payload = uid_and_request(
+        &key,
         version,
         CertificateRequestType::PKCS_10,
         &csr(&key_pair, "one-oh", "one-oh.example"),
-    ));
+    );
     let uid = certify(&mut client, version, payload).await;
     let der = certificate_der(&mut client, version, &uid).await;
     let ca = issuing_ca(&mut client, version, &uid).await;

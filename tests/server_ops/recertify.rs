@@ -112,12 +112,11 @@ async fn recertify_with_a_request_and_the_id_placeholder() {
         let key = register_public_key(&mut client, version, &spki).await;
         let old = certify(&mut client, version, vec![uid_field(&key)]).await;
         // Certify then Re-certify the ID Placeholder with a new request, then Get it.
-        let mut recertify = vec![];
-        recertify.extend(request_fields(
+        let recertify = request_fields(
             version,
             CertificateRequestType::PKCS_10,
             &csr(&key_pair, "renewed-subject", "renewed.example"),
-        ));
+        );
         let response = client
             .call(&request(
                 version,
