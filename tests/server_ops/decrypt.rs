@@ -3,7 +3,7 @@
 //! recover the plaintext; tampered tags and padding are Cryptographic Failures.
 
 use super::encrypt::{
-    bytes, ecb, parameters, reference_aes_encrypt, register_aes, register_key,
+    bytes, ecb, ecb_request, parameters, reference_aes_encrypt, register_aes, register_key,
     register_key_inactive, usage_limits, DECRYPT, ENCRYPT, KEY_128, VERSIONS,
 };
 use super::support::*;
@@ -160,7 +160,7 @@ async fn a_deactivated_key_still_decrypts_but_no_longer_encrypts() {
             &mut client,
             version,
             Operation::DECRYPT,
-            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &block)],
+            ecb_request(&uid, &block),
         )
         .await;
         assert_eq!(bytes_of(&plain, tags::DATA), [3u8; 16], "{version}");
@@ -168,7 +168,7 @@ async fn a_deactivated_key_still_decrypts_but_no_longer_encrypts() {
             &mut client,
             version,
             Operation::ENCRYPT,
-            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[3u8; 16])],
+            ecb_request(&uid, &[3u8; 16]),
         )
         .await;
         assert_eq!(reason, wrong_state_reason(version), "{version}");
@@ -256,7 +256,7 @@ async fn usage_limits_do_not_restrict_decryption() {
             &mut client,
             version,
             Operation::ENCRYPT,
-            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[4u8; 16])],
+            ecb_request(&uid, &[4u8; 16]),
         )
         .await;
         let ciphertext = bytes_of(&sealed, tags::DATA);
@@ -265,7 +265,7 @@ async fn usage_limits_do_not_restrict_decryption() {
                 &mut client,
                 version,
                 Operation::DECRYPT,
-                vec![uid_field(&uid), ecb(), bytes(tags::DATA, &ciphertext)],
+                ecb_request(&uid, &ciphertext),
             )
             .await;
             assert_eq!(bytes_of(&opened, tags::DATA), [4u8; 16], "{version}");
@@ -274,7 +274,7 @@ async fn usage_limits_do_not_restrict_decryption() {
             &mut client,
             version,
             Operation::ENCRYPT,
-            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[4u8; 16])],
+            ecb_request(&uid, &[4u8; 16]),
         )
         .await;
         assert_eq!(reason, usage_limit_reason(version), "{version}");

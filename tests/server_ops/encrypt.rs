@@ -95,11 +95,7 @@ async fn aes_ecb_without_padding_needs_whole_blocks() {
             &mut client,
             version,
             Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode::ECB, None, vec![]),
-                bytes(tags::DATA, &data[..17]),
-            ],
+            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &data[..17])],
         )
         .await;
         assert_eq!(reason, ResultReason::INVALID_FIELD, "{version}");
@@ -304,11 +300,7 @@ async fn transparent_symmetric_keys_encrypt_too() {
         &mut client,
         version,
         Operation::ENCRYPT,
-        vec![
-            uid_field(&uid),
-            parameters(BlockCipherMode::ECB, None, vec![]),
-            bytes(tags::DATA, &[1u8; 16]),
-        ],
+        vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[1u8; 16])],
     )
     .await;
     assert_eq!(
@@ -430,13 +422,7 @@ async fn usage_limits_are_charged_per_byte() {
             vec![("Usage Limits", limits)],
         )
         .await;
-        let request = || {
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode::ECB, None, vec![]),
-                bytes(tags::DATA, &[0u8; 16]),
-            ]
-        };
+        let request = || vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[0u8; 16])];
         ok(&mut client, version, Operation::ENCRYPT, request()).await;
         ok(&mut client, version, Operation::ENCRYPT, request()).await;
         let reason = fails(&mut client, version, Operation::ENCRYPT, request()).await;

@@ -128,6 +128,11 @@ pub fn ecb() -> Item {
     parameters(BlockCipherMode::ECB, None, vec![])
 }
 
+/// An ECB request payload (no padding) for `uid` over `data`.
+pub fn ecb_request(uid: &str, data: &[u8]) -> Vec<Item> {
+    vec![uid_field(uid), ecb(), bytes(tags::DATA, data)]
+}
+
 /// Usage Limits of `total` units.
 pub fn usage_limits(total: i64, unit: UsageLimitsUnit) -> Item {
     Item::structure(
