@@ -4,7 +4,7 @@
 
 use super::create_key_pair::{
     algorithm, create_pair, crypto_parameters, ecdsa_p256, key_block, length, mask, material,
-    rsa_2048, sign_verify_pair, signing_pair, spki_key, DECRYPT, SIGN, VERIFY,
+    rsa_2048, sign_verify_pair, signing_pair, spki_key, Field, DECRYPT, SIGN, VERIFY,
 };
 use super::support::*;
 use kmip_conform::kmip::{
@@ -60,6 +60,18 @@ pub fn pkcs1_sha256() -> Option<Item> {
         PaddingMethod::PKCS1_V1_5,
         HashingAlgorithm::SHA_256,
     ))
+}
+
+/// An active RSA-2048 private key with `private` attributes (its public key
+/// has the Verify mask).
+async fn active_rsa_private_key(
+    client: &mut Client,
+    version: Version,
+    private: Vec<Field>,
+) -> String {
+    let (uid, _) = create_pair(client, version, rsa_2048(), private, vec![mask(VERIFY)]).await;
+    activate(client, version, &uid).await;
+    uid
 }
 
 #[tokio::test]
@@ -245,15 +257,7 @@ async fn sign_refuses_unusable_keys_and_parameters() {
         activate(&mut client, version, &private).await;
         activate(&mut client, version, &public).await;
         // A private key whose mask does not include Sign.
-        let (decrypt_only, _) = create_pair(
-            &mut client,
-            version,
-            rsa_2048(),
-            vec![mask(DECRYPT)],
-            vec![mask(VERIFY)],
-        )
-        .await;
-        activate(&mut client, version, &decrypt_only).await;
+        let decrypt_only = active_rsa_private_key(&mut client, version, vec![mask(DECRYPT)]).await;
         let bad_parameters = pick(
             ResultReason::INVALID_FIELD,
             ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS,
@@ -316,10 +320,9 @@ async fn protect_stop_date_and_usage_limits_end_signing() {
     let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
         // Protect Stop Date in the past (CS-AC-M-8): no more signing.
-        let (private, _) = create_pair(
+        let private = active_rsa_private_key(
             &mut client,
             version,
-            rsa_2048(),
             vec![
                 mask(SIGN),
                 (
@@ -327,10 +330,8 @@ async fn protect_stop_date_and_usage_limits_end_signing() {
                     Item::new(tags::PROTECT_STOP_DATE, Value::DateTime(1_000_000_000)),
                 ),
             ],
-            vec![mask(VERIFY)],
         )
         .await;
-        activate(&mut client, version, &private).await;
         let reason = fails(
             &mut client,
             version,
@@ -352,15 +353,12 @@ async fn protect_stop_date_and_usage_limits_end_signing() {
                 Item::new(tags::USAGE_LIMITS_UNIT, Value::Enumeration(2)),
             ],
         );
-        let (limited, _) = create_pair(
+        let limited = active_rsa_private_key(
             &mut client,
             version,
-            rsa_2048(),
             vec![mask(SIGN), ("Usage Limits", limits)],
-            vec![mask(VERIFY)],
         )
         .await;
-        activate(&mut client, version, &limited).await;
         sign(&mut client, version, &limited, pkcs1_sha256(), DATA).await;
         let reason = fails(
             &mut client,
