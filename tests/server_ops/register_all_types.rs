@@ -476,11 +476,7 @@ async fn ec_private_keys_convert_to_sec1_and_register_in_it() {
         Some(KeyFormatType::TRANSPARENT_EC_PUBLIC_KEY),
     )
     .await;
-    let q = transparent
-        .child(tags::KEY_VALUE)
-        .and_then(|v| v.child(tags::KEY_MATERIAL))
-        .expect("Key Material")
-        .clone();
+    let q = super::create_key_pair::key_material(&transparent).clone();
     assert_eq!(
         field(&q, tags::RECOMMENDED_CURVE),
         &Value::Enumeration(kmip_conform::kmip::RecommendedCurve::P_256.0)
@@ -496,10 +492,7 @@ async fn ec_private_keys_convert_to_sec1_and_register_in_it() {
         Some(KeyFormatType::TRANSPARENT_EC_PRIVATE_KEY),
     )
     .await;
-    let d = d_block
-        .child(tags::KEY_VALUE)
-        .and_then(|v| v.child(tags::KEY_MATERIAL))
-        .expect("Key Material");
+    let d = super::create_key_pair::key_material(&d_block);
     let Value::BigInteger(d) = field(d, tags::D) else {
         panic!("D is a Big Integer")
     };

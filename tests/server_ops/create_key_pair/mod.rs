@@ -301,10 +301,7 @@ async fn get_converts_rsa_keys_between_formats() {
         Some(KeyFormatType::TRANSPARENT_RSA_PRIVATE_KEY),
     )
     .await;
-    let numbers = transparent
-        .child(tags::KEY_VALUE)
-        .and_then(|v| v.child(tags::KEY_MATERIAL))
-        .expect("Key Material");
+    let numbers = key_material(&transparent);
     let big = |tag| match field(numbers, tag) {
         Value::BigInteger(b) => rsa::BigUint::from_bytes_be(b),
         other => panic!("{tag:?} is {other:?}"),

@@ -180,14 +180,17 @@ pub async fn key_block(
     object.child(tags::KEY_BLOCK).expect("Key Block").clone()
 }
 
-/// The Key Material bytes of a Key Block.
-pub fn material(block: &Item) -> Vec<u8> {
-    match &block
+/// The Key Material item of a Key Block (bytes or a transparent structure).
+pub fn key_material(block: &Item) -> &Item {
+    block
         .child(tags::KEY_VALUE)
         .and_then(|v| v.child(tags::KEY_MATERIAL))
         .expect("Key Material")
-        .value
-    {
+}
+
+/// The Key Material bytes of a Key Block.
+pub fn material(block: &Item) -> Vec<u8> {
+    match &key_material(block).value {
         Value::ByteString(b) => b.clone(),
         other => panic!("Key Material is {other:?}"),
     }
