@@ -2,6 +2,7 @@
 //! derivations checked against implementations in the tests, the Derived Key
 //! and Derivation Base Object links, and the errors of KMIP 1.2 §11.7.
 
+use super::certify::linked;
 use super::encrypt::{bytes, reference_aes_encrypt, register_key, DERIVE_KEY, ENCRYPT, VERSIONS};
 use super::mac::reference_hmac;
 use super::support::*;
@@ -300,49 +301,6 @@ async fn hash_hmac_and_encrypt_derivations() {
             "{version} ENCRYPT"
         );
     }
-}
-
-/// The Link of `link_type` on an object, via Get Attributes (either form).
-async fn linked(
-    client: &mut Client,
-    version: Version,
-    uid: &str,
-    link_type: LinkType,
-) -> Vec<String> {
-    let payload = ok(
-        client,
-        version,
-        Operation::GET_ATTRIBUTES,
-        vec![uid_field(uid)],
-    )
-    .await;
-    let links: Vec<Item> = if version.is_2x() {
-        payload
-            .child(tags::ATTRIBUTES)
-            .map(|a| a.children_with(tags::LINK).cloned().collect())
-            .unwrap_or_default()
-    } else {
-        payload
-            .children_with(tags::ATTRIBUTE)
-            .filter(|a| {
-                a.child(tags::ATTRIBUTE_NAME).map(|n| &n.value)
-                    == Some(&Value::TextString("Link".into()))
-            })
-            .filter_map(|a| a.child(tags::ATTRIBUTE_VALUE).cloned())
-            .collect()
-    };
-    links
-        .iter()
-        .filter(|l| {
-            l.child(tags::LINK_TYPE).map(|t| &t.value) == Some(&Value::Enumeration(link_type.0))
-        })
-        .filter_map(
-            |l| match l.child(tags::LINKED_OBJECT_IDENTIFIER).map(|i| &i.value) {
-                Some(Value::TextString(s)) => Some(s.clone()),
-                _ => None,
-            },
-        )
-        .collect()
 }
 
 #[tokio::test]
