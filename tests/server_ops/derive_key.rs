@@ -10,10 +10,13 @@ use kmip_conform::kmip::{
     tags, BlockCipherMode, CryptographicAlgorithm, DerivationMethod, HashingAlgorithm, LinkType,
     ObjectType, Operation, ResultReason, Version,
 };
-use kmip_conform::ttlv::{Item, Value};
+use kmip_conform::ttlv::{Item, Tag, Value};
 use sha2::Digest;
 
 const BASE_KEY: [u8; 16] = [0x0F; 16];
+
+/// The objects Derive Key makes.
+const KEY_OBJECTS: [Tag; 2] = [tags::SYMMETRIC_KEY, tags::SECRET_DATA];
 
 fn hashing(algorithm: HashingAlgorithm) -> Item {
     Item::structure(
@@ -71,25 +74,6 @@ fn derive_request(
     payload.push(Item::structure(tags::DERIVATION_PARAMETERS, derivation));
     payload.push(attributes(version, new_attributes));
     payload
-}
-
-/// The key material of a Symmetric Key or Secret Data object, via Get.
-async fn material(client: &mut Client, version: Version, uid: &str) -> Vec<u8> {
-    let payload = ok(client, version, Operation::GET, vec![uid_field(uid)]).await;
-    let object = payload
-        .child(tags::SYMMETRIC_KEY)
-        .or_else(|| payload.child(tags::SECRET_DATA))
-        .expect("a key object");
-    match &object
-        .child(tags::KEY_BLOCK)
-        .and_then(|b| b.child(tags::KEY_VALUE))
-        .and_then(|v| v.child(tags::KEY_MATERIAL))
-        .expect("key material")
-        .value
-    {
-        Value::ByteString(b) => b.clone(),
-        other => panic!("key material {other:?}"),
-    }
 }
 
 /// Registers and activates a Secret Data (password) object with the Derive Key mask.
@@ -211,7 +195,7 @@ async fn pbkdf2_from_derivation_data_or_a_secret_data_password() {
         );
         let derived = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &derived).await,
+            key_bytes(&mut client, version, &derived, &KEY_OBJECTS).await,
             reference_pbkdf2_sha256(b"correct horse", b"salty", 1000, 32),
             "{version}"
         );
@@ -227,7 +211,7 @@ async fn pbkdf2_from_derivation_data_or_a_secret_data_password() {
         );
         let secret = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &secret).await,
+            key_bytes(&mut client, version, &secret, &KEY_OBJECTS).await,
             reference_pbkdf2_sha256(b"battery staple", b"NaCl", 3, 48),
             "{version} secret data"
         );
@@ -243,7 +227,7 @@ async fn hash_hmac_and_encrypt_derivations() {
         let request = hash_sha256_request(version, ObjectType::SYMMETRIC_KEY, &[&base]);
         let hashed = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &hashed).await,
+            key_bytes(&mut client, version, &hashed, &KEY_OBJECTS).await,
             sha2::Sha256::digest(BASE_KEY)[..16].to_vec(),
             "{version} HASH"
         );
@@ -267,7 +251,7 @@ async fn hash_hmac_and_encrypt_derivations() {
         );
         let hmaced = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &hmaced).await,
+            key_bytes(&mut client, version, &hmaced, &KEY_OBJECTS).await,
             reference_hmac(
                 CryptographicAlgorithm::HMAC_SHA256,
                 b"derivation hmac key",
@@ -296,7 +280,7 @@ async fn hash_hmac_and_encrypt_derivations() {
         );
         let encrypted = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &encrypted).await,
+            key_bytes(&mut client, version, &encrypted, &KEY_OBJECTS).await,
             reference_aes_encrypt(&BASE_KEY, &[], &data, false),
             "{version} ENCRYPT"
         );

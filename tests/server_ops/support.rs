@@ -243,3 +243,28 @@ pub async fn revoke(client: &mut Client, version: Version, uid: &str, code: Revo
     )
     .await;
 }
+
+/// The Raw key material of an object, via Get; the object in the response
+/// must be one of `object_tags` (e.g. Symmetric Key, Secret Data).
+pub async fn key_bytes(
+    client: &mut Client,
+    version: Version,
+    uid: &str,
+    object_tags: &[Tag],
+) -> Vec<u8> {
+    let payload = ok(client, version, Operation::GET, vec![uid_field(uid)]).await;
+    let object = object_tags
+        .iter()
+        .find_map(|tag| payload.child(*tag))
+        .unwrap_or_else(|| panic!("none of {object_tags:?} in {payload:?}"));
+    match &object
+        .child(tags::KEY_BLOCK)
+        .and_then(|b| b.child(tags::KEY_VALUE))
+        .and_then(|v| v.child(tags::KEY_MATERIAL))
+        .expect("key material")
+        .value
+    {
+        Value::ByteString(b) => b.clone(),
+        other => panic!("key material {other:?}"),
+    }
+}
