@@ -24,8 +24,7 @@ fn adjust(
 
 #[tokio::test]
 async fn adjust_increments_decrements_and_negates() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V2_0, Version::V2_1] {
         let uid = create_aes(&mut client, version, 128).await;
         // The mask is 0x0C: add 0x10 (Unwrap Key), then take 0x04 away.
@@ -98,8 +97,7 @@ async fn adjust_increments_decrements_and_negates() {
 
 #[tokio::test]
 async fn adjust_errors() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
     let uid = create_aes(&mut client, version, 128).await;
     ok(
@@ -118,46 +116,33 @@ async fn adjust_errors() {
         ],
     )
     .await;
-    let reason = fails(
-        &mut client,
-        version,
-        Operation::ADJUST_ATTRIBUTE,
-        adjust(
-            &uid,
-            tags::CONTACT_INFORMATION,
-            AdjustmentType::INCREMENT,
-            None,
+    let increment = AdjustmentType::INCREMENT;
+    let cases = vec![
+        (
+            "text attribute",
+            adjust(&uid, tags::CONTACT_INFORMATION, increment, None),
+            ResultReason::INVALID_DATA_TYPE,
         ),
-    )
-    .await;
-    assert_eq!(reason, ResultReason::INVALID_DATA_TYPE);
-    let reason = fails(
-        &mut client,
-        version,
-        Operation::ADJUST_ATTRIBUTE,
-        adjust(&uid, tags::INITIAL_DATE, AdjustmentType::INCREMENT, None),
-    )
-    .await;
-    assert_eq!(reason, ResultReason::READ_ONLY_ATTRIBUTE);
-    let reason = fails(
-        &mut client,
-        version,
-        Operation::ADJUST_ATTRIBUTE,
-        adjust(
-            &uid,
-            tags::CRYPTOGRAPHIC_USAGE_MASK,
-            AdjustmentType::INCREMENT,
-            Some(Value::Integer(i32::MAX)),
+        (
+            "Initial Date",
+            adjust(&uid, tags::INITIAL_DATE, increment, None),
+            ResultReason::READ_ONLY_ATTRIBUTE,
         ),
-    )
-    .await;
-    assert_eq!(reason, ResultReason::NUMERIC_RANGE);
-    let reason = fails(
-        &mut client,
-        version,
-        Operation::ADJUST_ATTRIBUTE,
-        vec![uid_field(&uid)],
-    )
-    .await;
-    assert_eq!(reason, ResultReason::INVALID_MESSAGE);
+        (
+            "overflow",
+            adjust(
+                &uid,
+                tags::CRYPTOGRAPHIC_USAGE_MASK,
+                increment,
+                Some(Value::Integer(i32::MAX)),
+            ),
+            ResultReason::NUMERIC_RANGE,
+        ),
+        (
+            "no reference",
+            vec![uid_field(&uid)],
+            ResultReason::INVALID_MESSAGE,
+        ),
+    ];
+    assert_failures(&mut client, version, Operation::ADJUST_ATTRIBUTE, cases).await;
 }

@@ -26,8 +26,7 @@ async fn locate_all(
 
 #[tokio::test]
 async fn archived_objects_answer_object_archived_and_leave_on_line_storage() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_0, Version::V1_2, Version::V2_0, Version::V2_1] {
         let uid = create_aes(&mut client, version, 128).await;
         let answer = ok(
@@ -66,8 +65,7 @@ async fn archived_objects_answer_object_archived_and_leave_on_line_storage() {
 
 #[tokio::test]
 async fn archive_of_an_unknown_object_fails() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let reason = fails(
         &mut client,
         Version::V1_2,

@@ -7,13 +7,9 @@
 //! symmetric-crypto branch, so the tests are ignored until both are merged
 //! (run with `cargo test --test server_ops asymmetric_encrypt -- --ignored`).
 
-use super::create_key_pair::{
-    algorithm, create_pair, key_block, length, mask, material, DECRYPT, ENCRYPT,
-};
+use super::create_key_pair::{create_pair, key_block, mask, material, rsa_2048, DECRYPT, ENCRYPT};
 use super::support::*;
-use kmip_conform::kmip::{
-    tags, CryptographicAlgorithm, HashingAlgorithm, Operation, PaddingMethod, Version,
-};
+use kmip_conform::kmip::{tags, HashingAlgorithm, Operation, PaddingMethod, Version};
 use kmip_conform::ttlv::{Item, Value};
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::{Oaep, Pkcs1v15Encrypt};
@@ -42,7 +38,7 @@ async fn rsa_pair(client: &mut Client, version: Version) -> (String, String) {
     let (private, public) = create_pair(
         client,
         version,
-        vec![algorithm(CryptographicAlgorithm::RSA), length(2048)],
+        rsa_2048(),
         vec![mask(DECRYPT)],
         vec![mask(ENCRYPT)],
     )
@@ -76,8 +72,7 @@ async fn crypt(
 
 #[tokio::test]
 async fn rsa_oaep_round_trips_with_an_independent_peer() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let message = b"key transport test";
     for version in [Version::V1_2, Version::V1_4, Version::V2_1] {
         let (private, public) = rsa_pair(&mut client, version).await;
@@ -125,8 +120,7 @@ async fn rsa_oaep_round_trips_with_an_independent_peer() {
 
 #[tokio::test]
 async fn rsa_pkcs1_v1_5_round_trips_with_an_independent_peer() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     let (private, public) = rsa_pair(&mut client, version).await;
     let private_key = rsa::RsaPrivateKey::from_pkcs1_der(&material(

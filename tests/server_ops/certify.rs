@@ -46,8 +46,7 @@ fn subject_attribute(version: Version, cn: &str) -> (&'static str, Item) {
 
 #[tokio::test]
 async fn certify_a_registered_public_key() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (_, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
@@ -173,18 +172,12 @@ async fn certify_a_registered_public_key() {
 
 #[tokio::test]
 async fn certify_with_a_pkcs10_request_made_in_the_test() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (key_pair, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
         let request = csr(&key_pair, "from-the-csr", "device.example");
-        let mut payload = vec![uid_field(&key)];
-        payload.extend(request_fields(
-            version,
-            CertificateRequestType::PKCS_10,
-            &request,
-        ));
+        let mut payload = uid_and_request(&key, version, CertificateRequestType::PKCS_10, &request);
         // The request's subject takes precedence over a conflicting attribute (§4.7).
         payload.push(attributes(
             version,
@@ -210,8 +203,7 @@ async fn certify_with_a_pkcs10_request_made_in_the_test() {
 
 #[tokio::test]
 async fn certify_a_request_alone_and_in_pem() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (key_pair, spki) = ec_key();
         let request = csr(&key_pair, "request-only", "request.example");
@@ -253,8 +245,7 @@ async fn certify_a_request_alone_and_in_pem() {
 #[tokio::test]
 async fn certify_the_id_placeholder_and_get_it_in_one_batch() {
     use crate::common::kmip_client::{items, op, request, status};
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (_, spki) = ec_key();
         let response = client
@@ -323,101 +314,66 @@ async fn the_ca_certificate_is_the_configured_one_and_shared() {
 
 #[tokio::test]
 async fn certify_errors() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
-        // No such object: the tables say Item Not Found in 1.2 and 2.1 alike.
-        fails_with(
-            &mut client,
-            version,
-            Operation::CERTIFY,
-            vec![uid_field("no-such-key")],
-            ResultReason::ITEM_NOT_FOUND,
-        )
-        .await;
-        // Not a Public Key.
         let symmetric = create_aes(&mut client, version, 128).await;
-        fails_with(
-            &mut client,
+        let bad_csr = by_version(
             version,
-            Operation::CERTIFY,
-            vec![uid_field(&symmetric)],
-            if v2 {
-                ResultReason::INVALID_OBJECT_TYPE
-            } else {
-                ResultReason::PERMISSION_DENIED
-            },
-        )
-        .await;
-        let bad_csr = if v2 {
-            ResultReason::INVALID_CSR
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        // Garbage instead of a PKCS#10 request.
-        fails_with(
-            &mut client,
-            version,
-            Operation::CERTIFY,
-            request_fields(version, CertificateRequestType::PKCS_10, b"not a request"),
-            bad_csr,
-        )
-        .await;
+            ResultReason::INVALID_FIELD,
+            ResultReason::INVALID_CSR,
+        );
+        let pkcs10 = |bytes: &[u8]| request_fields(version, CertificateRequestType::PKCS_10, bytes);
         // A request whose signature does not verify.
         let (key_pair, spki) = ec_key();
         let mut tampered = csr(&key_pair, "tampered", "tampered.example");
         let last = tampered.len() - 3;
         tampered[last] ^= 0x55;
-        fails_with(
-            &mut client,
-            version,
-            Operation::CERTIFY,
-            request_fields(version, CertificateRequestType::PKCS_10, &tampered),
-            bad_csr,
-        )
-        .await;
-        // A request for another key than the Public Key named.
         let key = register_public_key(&mut client, version, &spki).await;
         let (other_pair, _) = ec_key();
-        let mut payload = vec![uid_field(&key)];
-        payload.extend(request_fields(
-            version,
-            CertificateRequestType::PKCS_10,
-            &csr(&other_pair, "other", "other.example"),
-        ));
-        fails_with(&mut client, version, Operation::CERTIFY, payload, bad_csr).await;
-        // CRMF is not supported.
-        let mut payload = vec![uid_field(&key)];
-        payload.extend(request_fields(
-            version,
-            CertificateRequestType::CRMF,
-            b"crmf",
-        ));
-        fails_with(
-            &mut client,
-            version,
-            Operation::CERTIFY,
-            payload,
-            ResultReason::FEATURE_NOT_SUPPORTED,
-        )
-        .await;
         // A Certificate Request without its type.
-        let value_only = request_fields(
-            version,
-            CertificateRequestType::PKCS_10,
-            &csr(&key_pair, "x", "x.example"),
-        )
-        .pop()
-        .unwrap();
-        fails_with(
-            &mut client,
-            version,
-            Operation::CERTIFY,
-            vec![uid_field(&key), value_only],
-            ResultReason::INVALID_MESSAGE,
-        )
-        .await;
+        let value_only = pkcs10(&csr(&key_pair, "x", "x.example")).pop().unwrap();
+        let cases = vec![
+            // No such object: the tables say Item Not Found in 1.2 and 2.1 alike.
+            (
+                "unknown",
+                vec![uid_field("no-such-key")],
+                ResultReason::ITEM_NOT_FOUND,
+            ),
+            (
+                "not a Public Key",
+                vec![uid_field(&symmetric)],
+                by_version(
+                    version,
+                    ResultReason::PERMISSION_DENIED,
+                    ResultReason::INVALID_OBJECT_TYPE,
+                ),
+            ),
+            // Garbage instead of a PKCS#10 request.
+            ("garbage", pkcs10(b"not a request"), bad_csr),
+            ("tampered", pkcs10(&tampered), bad_csr),
+            // A request for another key than the Public Key named.
+            (
+                "another key",
+                uid_and_request(
+                    &key,
+                    version,
+                    CertificateRequestType::PKCS_10,
+                    &csr(&other_pair, "other", "other.example"),
+                ),
+                bad_csr,
+            ),
+            (
+                "CRMF",
+                uid_and_request(&key, version, CertificateRequestType::CRMF, b"crmf"),
+                ResultReason::FEATURE_NOT_SUPPORTED,
+            ),
+            (
+                "no request type",
+                vec![uid_field(&key), value_only],
+                ResultReason::INVALID_MESSAGE,
+            ),
+        ];
+        fails_with_each(&mut client, version, Operation::CERTIFY, cases).await;
         // Nothing failed half-way: the key has no certificate yet.
         assert!(
             linked(&mut client, version, &key, LinkType::CERTIFICATE_LINK)
@@ -431,8 +387,7 @@ async fn certify_errors() {
 async fn certify_an_rsa_public_key_held_as_pkcs1() {
     use rsa::pkcs1::EncodeRsaPublicKey;
     use rsa::pkcs8::EncodePublicKey;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let private = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
     let public = private.to_public_key();
     let pkcs1 = public.to_pkcs1_der().unwrap().as_bytes().to_vec();
@@ -508,17 +463,16 @@ async fn certify_an_rsa_public_key_held_as_pkcs1() {
 
 #[tokio::test]
 async fn certify_in_kmip_1_0_uses_the_1_0_certificate_attributes() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_0;
     let (key_pair, spki) = ec_key();
     let key = register_public_key(&mut client, version, &spki).await;
-    let mut payload = vec![uid_field(&key)];
-    payload.extend(request_fields(
+    let payload = uid_and_request(
+        &key,
         version,
         CertificateRequestType::PKCS_10,
         &csr(&key_pair, "one-oh", "one-oh.example"),
-    ));
+    );
     let uid = certify(&mut client, version, payload).await;
     let der = certificate_der(&mut client, version, &uid).await;
     let ca = issuing_ca(&mut client, version, &uid).await;
@@ -566,8 +520,7 @@ async fn certify_in_kmip_1_0_uses_the_1_0_certificate_attributes() {
 
 #[tokio::test]
 async fn the_usage_mask_becomes_the_key_usage_unless_the_request_names_one() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (key_pair, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;

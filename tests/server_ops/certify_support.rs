@@ -279,7 +279,20 @@ pub fn assert_issued_by(der: &[u8], ca_der: &[u8], spki: &[u8]) {
     assert!(validity.is_valid(), "valid now: {validity:?}");
 }
 
-/// A failure's reason, also checked against the version's error table.
+/// A request payload naming `uid` and carrying a Certificate Request.
+pub fn uid_and_request(
+    uid: &str,
+    version: Version,
+    kind: CertificateRequestType,
+    bytes: &[u8],
+) -> Vec<Item> {
+    let mut payload = vec![uid_field(uid)];
+    payload.extend(request_fields(version, kind, bytes));
+    payload
+}
+
+/// Asserts the operation fails with `expected`, a reason the version's
+/// error table allows for it.
 pub async fn fails_with(
     client: &mut Client,
     version: Version,
@@ -287,11 +300,24 @@ pub async fn fails_with(
     payload: Vec<Item>,
     expected: ResultReason,
 ) {
-    let reason = fails(client, version, operation, payload).await;
-    assert_eq!(reason, expected, "{operation:?} on {version}");
-    let allowed = allowed_reasons(operation, version).unwrap_or_default();
-    assert!(
-        allowed.contains(&reason),
-        "{reason:?} is not in the {version} error table of {operation:?}: {allowed:?}"
-    );
+    let case = ("", payload, expected);
+    fails_with_each(client, version, operation, vec![case]).await;
+}
+
+/// [`fails_with`] for each (label, payload, expected reason) case.
+pub async fn fails_with_each(
+    client: &mut Client,
+    version: Version,
+    operation: Operation,
+    cases: Vec<FailureCase>,
+) {
+    for (label, payload, expected) in cases {
+        let reason = fails(client, version, operation, payload).await;
+        assert_eq!(reason, expected, "{operation:?} on {version} {label}");
+        let allowed = allowed_reasons(operation, version).unwrap_or_default();
+        assert!(
+            allowed.contains(&reason),
+            "{reason:?} is not in the {version} error table of {operation:?}: {allowed:?}"
+        );
+    }
 }

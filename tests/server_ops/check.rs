@@ -15,8 +15,7 @@ fn mask(m: i32) -> Item {
 
 #[tokio::test]
 async fn check_allows_what_the_object_allows() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_0, Version::V1_4, Version::V2_1] {
         let uid = create_aes(&mut client, version, 256).await; // mask Encrypt|Decrypt
         let answer = ok(
@@ -37,8 +36,7 @@ async fn check_allows_what_the_object_allows() {
 
 #[tokio::test]
 async fn check_denies_by_version_and_names_the_offending_fields() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for (version, mask_reason) in [
         (Version::V1_2, ResultReason::PERMISSION_DENIED),
         (
@@ -88,8 +86,7 @@ async fn check_denies_by_version_and_names_the_offending_fields() {
 
 #[tokio::test]
 async fn check_denial_empties_the_id_placeholder_in_a_batch() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     let uid = create_aes(&mut client, version, 128).await;
     // Locate → Check(deny) → Get, Continue (1) on error: Get has no placeholder left.
@@ -123,8 +120,7 @@ async fn check_denial_empties_the_id_placeholder_in_a_batch() {
 
 #[tokio::test]
 async fn check_counts_usage_limits_and_allocations() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_4;
     let uid = super::get_usage_allocation::aes_with_limits(&mut client, version, 10).await;
     let want = |n: i64| {

@@ -3,15 +3,14 @@
 //! recover the plaintext; tampered tags and padding are Cryptographic Failures.
 
 use super::encrypt::{
-    bytes, connect, parameters, reference_aes_encrypt, register_key, register_key_inactive,
-    DECRYPT, ENCRYPT, KEY_128, VERSIONS,
+    bytes, ecb, ecb_request, parameters, reference_aes_encrypt, register_aes, register_key,
+    register_key_inactive, usage_limits, DECRYPT, ENCRYPT, KEY_128, VERSIONS,
 };
 use super::support::*;
 use kmip_conform::kmip::{
     tags, BlockCipherMode, CryptographicAlgorithm, Operation, PaddingMethod, ResultReason,
     RevocationReasonCode, Version,
 };
-use kmip_conform::ttlv::{Item, Value};
 
 const PLAINTEXT: &[u8] = b"the server decrypts what the test encrypted";
 
@@ -20,15 +19,7 @@ async fn aes_cbc_and_ecb_ciphertext_from_a_reference_implementation_decrypts() {
     let (_server, mut client) = connect().await;
     let iv = [0xA5u8; 16];
     for version in VERSIONS {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &KEY_128, DECRYPT).await;
         let cbc = ok(
             &mut client,
             version,
@@ -68,15 +59,7 @@ async fn aes_cbc_and_ecb_ciphertext_from_a_reference_implementation_decrypts() {
 async fn bad_padding_is_a_cryptographic_failure() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &KEY_128, DECRYPT).await;
         // One block of zeros encrypted without padding does not unpad.
         let reason = fails(
             &mut client,
@@ -112,15 +95,7 @@ async fn aes_gcm_sealed_by_ring_opens_and_a_bad_tag_fails() {
         )
         .unwrap();
     for version in [Version::V1_4, Version::V2_1] {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &key,
-            DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &key, DECRYPT).await;
         let request = |tag: &[u8]| {
             vec![
                 uid_field(&uid),
@@ -172,38 +147,20 @@ async fn aes_gcm_sealed_by_ring_opens_and_a_bad_tag_fails() {
 async fn a_deactivated_key_still_decrypts_but_no_longer_encrypts() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let uid = register_key(
+        let uid = register_aes(&mut client, version, &KEY_128, ENCRYPT | DECRYPT).await;
+        revoke(
             &mut client,
             version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            ENCRYPT | DECRYPT,
-            vec![],
-        )
-        .await;
-        ok(
-            &mut client,
-            version,
-            Operation::REVOKE,
-            vec![
-                uid_field(&uid),
-                Item::structure(
-                    tags::REVOCATION_REASON,
-                    vec![Item::new(
-                        tags::REVOCATION_REASON_CODE,
-                        Value::Enumeration(RevocationReasonCode::CESSATION_OF_OPERATION.0),
-                    )],
-                ),
-            ],
+            &uid,
+            RevocationReasonCode::CESSATION_OF_OPERATION,
         )
         .await;
         let block = reference_aes_encrypt(&KEY_128, &[], &[3u8; 16], false);
-        let ecb = || parameters(BlockCipherMode::ECB, None, vec![]);
         let plain = ok(
             &mut client,
             version,
             Operation::DECRYPT,
-            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &block)],
+            ecb_request(&uid, &block),
         )
         .await;
         assert_eq!(bytes_of(&plain, tags::DATA), [3u8; 16], "{version}");
@@ -211,15 +168,10 @@ async fn a_deactivated_key_still_decrypts_but_no_longer_encrypts() {
             &mut client,
             version,
             Operation::ENCRYPT,
-            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[3u8; 16])],
+            ecb_request(&uid, &[3u8; 16]),
         )
         .await;
-        let wrong_state = if version.is_2x() {
-            ResultReason::WRONG_KEY_LIFECYCLE_STATE
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, wrong_state, "{version}");
+        assert_eq!(reason, wrong_state_reason(version), "{version}");
     }
 }
 
@@ -227,9 +179,8 @@ async fn a_deactivated_key_still_decrypts_but_no_longer_encrypts() {
 async fn decrypt_errors_follow_the_version() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
-        let ecb = || parameters(BlockCipherMode::ECB, None, vec![]);
         let data = || bytes(tags::DATA, &[0u8; 16]);
+        let cbc = || parameters(BlockCipherMode::CBC, None, vec![]);
         let inactive = register_key_inactive(
             &mut client,
             version,
@@ -239,98 +190,49 @@ async fn decrypt_errors_follow_the_version() {
             vec![],
         )
         .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![uid_field(&inactive), ecb(), data()],
-        )
-        .await;
-        let wrong_state = if v2 {
-            ResultReason::WRONG_KEY_LIFECYCLE_STATE
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, wrong_state, "{version} pre-active");
-        let encrypt_only = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            ENCRYPT,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![uid_field(&encrypt_only), ecb(), data()],
-        )
-        .await;
-        let mask = if v2 {
-            ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, mask, "{version} usage mask");
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            DECRYPT,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode::CBC, None, vec![]),
-                data(),
-            ],
-        )
-        .await;
-        let missing_iv = if v2 {
-            ResultReason::MISSING_INITIALIZATION_VECTOR
-        } else {
-            ResultReason::INVALID_MESSAGE
-        };
-        assert_eq!(reason, missing_iv, "{version} missing IV");
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode::CBC, None, vec![]),
-                data(),
-                bytes(tags::IV_COUNTER_NONCE, &[0u8; 5]),
-            ],
-        )
-        .await;
-        let bad = if v2 {
-            ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        assert_eq!(reason, bad, "{version} short IV");
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![uid_field("missing"), ecb(), data()],
-        )
-        .await;
-        let not_found = if v2 {
-            ResultReason::OBJECT_NOT_FOUND
-        } else {
-            ResultReason::ITEM_NOT_FOUND
-        };
-        assert_eq!(reason, not_found, "{version} unknown");
+        let encrypt_only = register_aes(&mut client, version, &KEY_128, ENCRYPT).await;
+        let uid = register_aes(&mut client, version, &KEY_128, DECRYPT).await;
+        let cases = vec![
+            (
+                "pre-active",
+                vec![uid_field(&inactive), ecb(), data()],
+                wrong_state_reason(version),
+            ),
+            (
+                "usage mask",
+                vec![uid_field(&encrypt_only), ecb(), data()],
+                usage_mask_reason(version),
+            ),
+            (
+                "missing IV",
+                vec![uid_field(&uid), cbc(), data()],
+                by_version(
+                    version,
+                    ResultReason::INVALID_MESSAGE,
+                    ResultReason::MISSING_INITIALIZATION_VECTOR,
+                ),
+            ),
+            (
+                "short IV",
+                vec![
+                    uid_field(&uid),
+                    cbc(),
+                    data(),
+                    bytes(tags::IV_COUNTER_NONCE, &[0u8; 5]),
+                ],
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS,
+                ),
+            ),
+            (
+                "unknown",
+                vec![uid_field("missing"), ecb(), data()],
+                not_found_reason(version),
+            ),
+        ];
+        assert_failures(&mut client, version, Operation::DECRYPT, cases).await;
     }
 }
 
@@ -340,16 +242,7 @@ async fn usage_limits_do_not_restrict_decryption() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
         // One object-use of protection; processing is not limited (KMIP 1.2 §3.21).
-        let limits = Item::structure(
-            tags::USAGE_LIMITS,
-            vec![
-                Item::new(tags::USAGE_LIMITS_TOTAL, Value::LongInteger(1)),
-                Item::new(
-                    tags::USAGE_LIMITS_UNIT,
-                    Value::Enumeration(UsageLimitsUnit::OBJECT.0),
-                ),
-            ],
-        );
+        let limits = usage_limits(1, UsageLimitsUnit::OBJECT);
         let uid = register_key(
             &mut client,
             version,
@@ -359,12 +252,11 @@ async fn usage_limits_do_not_restrict_decryption() {
             vec![("Usage Limits", limits)],
         )
         .await;
-        let ecb = || parameters(BlockCipherMode::ECB, None, vec![]);
         let sealed = ok(
             &mut client,
             version,
             Operation::ENCRYPT,
-            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[4u8; 16])],
+            ecb_request(&uid, &[4u8; 16]),
         )
         .await;
         let ciphertext = bytes_of(&sealed, tags::DATA);
@@ -373,7 +265,7 @@ async fn usage_limits_do_not_restrict_decryption() {
                 &mut client,
                 version,
                 Operation::DECRYPT,
-                vec![uid_field(&uid), ecb(), bytes(tags::DATA, &ciphertext)],
+                ecb_request(&uid, &ciphertext),
             )
             .await;
             assert_eq!(bytes_of(&opened, tags::DATA), [4u8; 16], "{version}");
@@ -382,14 +274,9 @@ async fn usage_limits_do_not_restrict_decryption() {
             &mut client,
             version,
             Operation::ENCRYPT,
-            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[4u8; 16])],
+            ecb_request(&uid, &[4u8; 16]),
         )
         .await;
-        let exceeded = if version.is_2x() {
-            ResultReason::USAGE_LIMIT_EXCEEDED
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, exceeded, "{version}");
+        assert_eq!(reason, usage_limit_reason(version), "{version}");
     }
 }

@@ -2,19 +2,21 @@
 //! derivations checked against implementations in the tests, the Derived Key
 //! and Derivation Base Object links, and the errors of KMIP 1.2 §11.7.
 
-use super::encrypt::{
-    bytes, connect, reference_aes_encrypt, register_key, DERIVE_KEY, ENCRYPT, VERSIONS,
-};
+use super::certify::linked;
+use super::encrypt::{bytes, reference_aes_encrypt, register_key, DERIVE_KEY, ENCRYPT, VERSIONS};
 use super::mac::reference_hmac;
 use super::support::*;
 use kmip_conform::kmip::{
     tags, BlockCipherMode, CryptographicAlgorithm, DerivationMethod, HashingAlgorithm, LinkType,
     ObjectType, Operation, ResultReason, Version,
 };
-use kmip_conform::ttlv::{Item, Value};
+use kmip_conform::ttlv::{Item, Tag, Value};
 use sha2::Digest;
 
 const BASE_KEY: [u8; 16] = [0x0F; 16];
+
+/// The objects Derive Key makes.
+const KEY_OBJECTS: [Tag; 2] = [tags::SYMMETRIC_KEY, tags::SECRET_DATA];
 
 fn hashing(algorithm: HashingAlgorithm) -> Item {
     Item::structure(
@@ -36,15 +38,20 @@ fn aes_key(bits: i32) -> Vec<(&'static str, Item)> {
                 Value::Enumeration(CryptographicAlgorithm::AES.0),
             ),
         ),
-        (
-            "Cryptographic Length",
-            Item::new(tags::CRYPTOGRAPHIC_LENGTH, Value::Integer(bits)),
-        ),
+        length(bits),
         (
             "Cryptographic Usage Mask",
             Item::new(tags::CRYPTOGRAPHIC_USAGE_MASK, Value::Integer(ENCRYPT)),
         ),
     ]
+}
+
+/// A Cryptographic Length attribute of `bits`.
+fn length(bits: i32) -> (&'static str, Item) {
+    (
+        "Cryptographic Length",
+        Item::new(tags::CRYPTOGRAPHIC_LENGTH, Value::Integer(bits)),
+    )
 }
 
 fn derive_request(
@@ -67,25 +74,6 @@ fn derive_request(
     payload.push(Item::structure(tags::DERIVATION_PARAMETERS, derivation));
     payload.push(attributes(version, new_attributes));
     payload
-}
-
-/// The key material of a Symmetric Key or Secret Data object, via Get.
-async fn material(client: &mut Client, version: Version, uid: &str) -> Vec<u8> {
-    let payload = ok(client, version, Operation::GET, vec![uid_field(uid)]).await;
-    let object = payload
-        .child(tags::SYMMETRIC_KEY)
-        .or_else(|| payload.child(tags::SECRET_DATA))
-        .expect("a key object");
-    match &object
-        .child(tags::KEY_BLOCK)
-        .and_then(|b| b.child(tags::KEY_VALUE))
-        .and_then(|v| v.child(tags::KEY_MATERIAL))
-        .expect("key material")
-        .value
-    {
-        Value::ByteString(b) => b.clone(),
-        other => panic!("key material {other:?}"),
-    }
 }
 
 /// Registers and activates a Secret Data (password) object with the Derive Key mask.
@@ -159,65 +147,71 @@ fn pbkdf2_parameters(salt: &[u8], iterations: i32) -> Vec<Item> {
     ]
 }
 
+/// Registers and activates the AES base key with a usage mask.
+async fn register_base(client: &mut Client, version: Version, mask: i32) -> String {
+    register_key(
+        client,
+        version,
+        CryptographicAlgorithm::AES,
+        &BASE_KEY,
+        mask,
+        vec![],
+    )
+    .await
+}
+
+/// Runs a Derive Key request, asserts Success and returns the new object's identifier.
+async fn derive(client: &mut Client, version: Version, request: Vec<Item>) -> String {
+    uid_of(&ok(client, version, Operation::DERIVE_KEY, request).await)
+}
+
+/// A 128-bit AES key derived from `bases` by HASH with SHA-256.
+fn hash_sha256_request(version: Version, object_type: ObjectType, bases: &[&str]) -> Vec<Item> {
+    derive_request(
+        version,
+        object_type,
+        bases,
+        DerivationMethod::HASH,
+        vec![hashing(HashingAlgorithm::SHA_256)],
+        aes_key(128),
+    )
+}
+
 #[tokio::test]
 async fn pbkdf2_from_derivation_data_or_a_secret_data_password() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
         // Password in the request; the base key only authorises (Derive Key bit).
-        let base = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &BASE_KEY,
-            DERIVE_KEY,
-            vec![],
-        )
-        .await;
+        let base = register_base(&mut client, version, DERIVE_KEY).await;
         let mut derivation = pbkdf2_parameters(b"salty", 1000);
         derivation.push(bytes(tags::DERIVATION_DATA, b"correct horse"));
-        let payload = ok(
-            &mut client,
+        let request = derive_request(
             version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod::PBKDF2,
-                derivation,
-                aes_key(256),
-            ),
-        )
-        .await;
-        let derived = uid_of(&payload);
+            ObjectType::SYMMETRIC_KEY,
+            &[&base],
+            DerivationMethod::PBKDF2,
+            derivation,
+            aes_key(256),
+        );
+        let derived = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &derived).await,
+            key_bytes(&mut client, version, &derived, &KEY_OBJECTS).await,
             reference_pbkdf2_sha256(b"correct horse", b"salty", 1000, 32),
             "{version}"
         );
         // Password held as Secret Data; the result is 48 bytes of Secret Data.
         let password = register_password(&mut client, version, b"battery staple").await;
-        let length = (
-            "Cryptographic Length",
-            Item::new(tags::CRYPTOGRAPHIC_LENGTH, Value::Integer(384)),
-        );
-        let payload = ok(
-            &mut client,
+        let request = derive_request(
             version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SECRET_DATA,
-                &[&password],
-                DerivationMethod::PBKDF2,
-                pbkdf2_parameters(b"NaCl", 3),
-                vec![length],
-            ),
-        )
-        .await;
-        let secret = uid_of(&payload);
+            ObjectType::SECRET_DATA,
+            &[&password],
+            DerivationMethod::PBKDF2,
+            pbkdf2_parameters(b"NaCl", 3),
+            vec![length(384)],
+        );
+        let secret = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &secret).await,
+            key_bytes(&mut client, version, &secret, &KEY_OBJECTS).await,
             reference_pbkdf2_sha256(b"battery staple", b"NaCl", 3, 48),
             "{version} secret data"
         );
@@ -229,31 +223,11 @@ async fn hash_hmac_and_encrypt_derivations() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
         // HASH of the key itself (as in the OASIS TC-DERIVEKEY-1 transcript).
-        let base = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &BASE_KEY,
-            DERIVE_KEY,
-            vec![],
-        )
-        .await;
-        let hashed = ok(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod::HASH,
-                vec![hashing(HashingAlgorithm::SHA_256)],
-                aes_key(128),
-            ),
-        )
-        .await;
+        let base = register_base(&mut client, version, DERIVE_KEY).await;
+        let request = hash_sha256_request(version, ObjectType::SYMMETRIC_KEY, &[&base]);
+        let hashed = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &uid_of(&hashed)).await,
+            key_bytes(&mut client, version, &hashed, &KEY_OBJECTS).await,
             sha2::Sha256::digest(BASE_KEY)[..16].to_vec(),
             "{version} HASH"
         );
@@ -267,22 +241,17 @@ async fn hash_hmac_and_encrypt_derivations() {
             vec![],
         )
         .await;
-        let hmaced = ok(
-            &mut client,
+        let request = derive_request(
             version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&hmac_key],
-                DerivationMethod::HMAC,
-                vec![bytes(tags::DERIVATION_DATA, b"context")],
-                aes_key(256),
-            ),
-        )
-        .await;
+            ObjectType::SYMMETRIC_KEY,
+            &[&hmac_key],
+            DerivationMethod::HMAC,
+            vec![bytes(tags::DERIVATION_DATA, b"context")],
+            aes_key(256),
+        );
+        let hmaced = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &uid_of(&hmaced)).await,
+            key_bytes(&mut client, version, &hmaced, &KEY_OBJECTS).await,
             reference_hmac(
                 CryptographicAlgorithm::HMAC_SHA256,
                 b"derivation hmac key",
@@ -292,108 +261,39 @@ async fn hash_hmac_and_encrypt_derivations() {
         );
         // ENCRYPT: the Derivation Data under the base key, AES-ECB.
         let data = [0x77u8; 32];
-        let encrypted = ok(
-            &mut client,
+        let request = derive_request(
             version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod::ENCRYPT,
-                vec![
-                    Item::structure(
-                        tags::CRYPTOGRAPHIC_PARAMETERS,
-                        vec![Item::new(
-                            tags::BLOCK_CIPHER_MODE,
-                            Value::Enumeration(BlockCipherMode::ECB.0),
-                        )],
-                    ),
-                    bytes(tags::DERIVATION_DATA, &data),
-                ],
-                aes_key(256),
-            ),
-        )
-        .await;
+            ObjectType::SYMMETRIC_KEY,
+            &[&base],
+            DerivationMethod::ENCRYPT,
+            vec![
+                Item::structure(
+                    tags::CRYPTOGRAPHIC_PARAMETERS,
+                    vec![Item::new(
+                        tags::BLOCK_CIPHER_MODE,
+                        Value::Enumeration(BlockCipherMode::ECB.0),
+                    )],
+                ),
+                bytes(tags::DERIVATION_DATA, &data),
+            ],
+            aes_key(256),
+        );
+        let encrypted = derive(&mut client, version, request).await;
         assert_eq!(
-            material(&mut client, version, &uid_of(&encrypted)).await,
+            key_bytes(&mut client, version, &encrypted, &KEY_OBJECTS).await,
             reference_aes_encrypt(&BASE_KEY, &[], &data, false),
             "{version} ENCRYPT"
         );
     }
 }
 
-/// The Link of `link_type` on an object, via Get Attributes (either form).
-async fn linked(
-    client: &mut Client,
-    version: Version,
-    uid: &str,
-    link_type: LinkType,
-) -> Vec<String> {
-    let payload = ok(
-        client,
-        version,
-        Operation::GET_ATTRIBUTES,
-        vec![uid_field(uid)],
-    )
-    .await;
-    let links: Vec<Item> = if version.is_2x() {
-        payload
-            .child(tags::ATTRIBUTES)
-            .map(|a| a.children_with(tags::LINK).cloned().collect())
-            .unwrap_or_default()
-    } else {
-        payload
-            .children_with(tags::ATTRIBUTE)
-            .filter(|a| {
-                a.child(tags::ATTRIBUTE_NAME).map(|n| &n.value)
-                    == Some(&Value::TextString("Link".into()))
-            })
-            .filter_map(|a| a.child(tags::ATTRIBUTE_VALUE).cloned())
-            .collect()
-    };
-    links
-        .iter()
-        .filter(|l| {
-            l.child(tags::LINK_TYPE).map(|t| &t.value) == Some(&Value::Enumeration(link_type.0))
-        })
-        .filter_map(
-            |l| match l.child(tags::LINKED_OBJECT_IDENTIFIER).map(|i| &i.value) {
-                Some(Value::TextString(s)) => Some(s.clone()),
-                _ => None,
-            },
-        )
-        .collect()
-}
-
 #[tokio::test]
 async fn derived_and_base_objects_link_to_each_other() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let base = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &BASE_KEY,
-            DERIVE_KEY,
-            vec![],
-        )
-        .await;
-        let payload = ok(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod::HASH,
-                vec![hashing(HashingAlgorithm::SHA_256)],
-                aes_key(128),
-            ),
-        )
-        .await;
-        let derived = uid_of(&payload);
+        let base = register_base(&mut client, version, DERIVE_KEY).await;
+        let request = hash_sha256_request(version, ObjectType::SYMMETRIC_KEY, &[&base]);
+        let derived = derive(&mut client, version, request).await;
         assert_eq!(
             linked(
                 &mut client,
@@ -429,175 +329,99 @@ async fn derived_and_base_objects_link_to_each_other() {
 async fn derive_key_errors_follow_the_version() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
         let sha256 = || vec![hashing(HashingAlgorithm::SHA_256)];
         // A base object without the Derive Key bit.
-        let no_bit = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &BASE_KEY,
-            ENCRYPT,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&no_bit],
-                DerivationMethod::HASH,
-                sha256(),
-                aes_key(128),
-            ),
-        )
-        .await;
-        let mask = if v2 {
-            ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        assert_eq!(reason, mask, "{version} mask");
-        let base = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &BASE_KEY,
-            DERIVE_KEY,
-            vec![],
-        )
-        .await;
-        // More than SHA-256 can give.
-        let long_secret = vec![(
-            "Cryptographic Length",
-            Item::new(tags::CRYPTOGRAPHIC_LENGTH, Value::Integer(512)),
-        )];
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SECRET_DATA,
-                &[&base],
-                DerivationMethod::HASH,
-                sha256(),
-                long_secret,
-            ),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            ResultReason::CRYPTOGRAPHIC_FAILURE,
-            "{version} too long"
-        );
-        // Derivation Data twice: in the request and as Secret Data.
+        let no_bit = register_base(&mut client, version, ENCRYPT).await;
+        let base = register_base(&mut client, version, DERIVE_KEY).await;
         let password = register_password(&mut client, version, b"pw").await;
+        // Derivation Data twice: in the request and as Secret Data.
         let mut both = pbkdf2_parameters(b"salt", 2);
         both.push(bytes(tags::DERIVATION_DATA, b"pw"));
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base, &password],
-                DerivationMethod::PBKDF2,
-                both,
-                aes_key(128),
+        let without_length: Vec<_> = aes_key(128)
+            .into_iter()
+            .filter(|(n, _)| *n != "Cryptographic Length")
+            .collect();
+        let symmetric = ObjectType::SYMMETRIC_KEY;
+        let cases = vec![
+            (
+                "mask",
+                hash_sha256_request(version, symmetric, &[&no_bit]),
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
+                ),
             ),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            ResultReason::INVALID_MESSAGE,
-            "{version} ambiguous data"
-        );
-        // An SP 800-108 method is not implemented.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod(5),
-                sha256(),
-                aes_key(128),
+            (
+                // More than SHA-256 can give.
+                "too long",
+                derive_request(
+                    version,
+                    ObjectType::SECRET_DATA,
+                    &[&base],
+                    DerivationMethod::HASH,
+                    sha256(),
+                    vec![length(512)],
+                ),
+                ResultReason::CRYPTOGRAPHIC_FAILURE,
             ),
-        )
-        .await;
-        assert_eq!(reason, ResultReason::INVALID_FIELD, "{version} method");
-        // No Cryptographic Length.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &[&base],
-                DerivationMethod::HASH,
-                sha256(),
-                aes_key(128)
-                    .into_iter()
-                    .filter(|(n, _)| *n != "Cryptographic Length")
-                    .collect(),
+            (
+                "ambiguous data",
+                derive_request(
+                    version,
+                    symmetric,
+                    &[&base, &password],
+                    DerivationMethod::PBKDF2,
+                    both,
+                    aes_key(128),
+                ),
+                ResultReason::INVALID_MESSAGE,
             ),
-        )
-        .await;
-        let missing = if v2 {
-            ResultReason::INVALID_ATTRIBUTE
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        assert_eq!(reason, missing, "{version} no length");
-        // Unknown base object.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::SYMMETRIC_KEY,
-                &["no-such-base"],
-                DerivationMethod::HASH,
-                sha256(),
-                aes_key(128),
+            (
+                // An SP 800-108 method is not implemented.
+                "method",
+                derive_request(
+                    version,
+                    symmetric,
+                    &[&base],
+                    DerivationMethod(5),
+                    sha256(),
+                    aes_key(128),
+                ),
+                ResultReason::INVALID_FIELD,
             ),
-        )
-        .await;
-        let not_found = if v2 {
-            ResultReason::OBJECT_NOT_FOUND
-        } else {
-            ResultReason::ITEM_NOT_FOUND
-        };
-        assert_eq!(reason, not_found, "{version} unknown");
-        // Deriving a Certificate is not possible.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::DERIVE_KEY,
-            derive_request(
-                version,
-                ObjectType::CERTIFICATE,
-                &[&base],
-                DerivationMethod::HASH,
-                sha256(),
-                aes_key(128),
+            (
+                "no length",
+                derive_request(
+                    version,
+                    symmetric,
+                    &[&base],
+                    DerivationMethod::HASH,
+                    sha256(),
+                    without_length,
+                ),
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INVALID_ATTRIBUTE,
+                ),
             ),
-        )
-        .await;
-        let wrong_type = if v2 {
-            ResultReason::INVALID_OBJECT_TYPE
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        assert_eq!(reason, wrong_type, "{version} object type");
+            (
+                "unknown",
+                hash_sha256_request(version, symmetric, &["no-such-base"]),
+                not_found_reason(version),
+            ),
+            (
+                // Deriving a Certificate is not possible.
+                "object type",
+                hash_sha256_request(version, ObjectType::CERTIFICATE, &[&base]),
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INVALID_OBJECT_TYPE,
+                ),
+            ),
+        ];
+        assert_failures(&mut client, version, Operation::DERIVE_KEY, cases).await;
     }
 }

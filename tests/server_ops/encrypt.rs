@@ -19,21 +19,34 @@ fn message() -> Vec<u8> {
     b"KMIP conformance: 37 bytes of text!!".to_vec()
 }
 
+/// Opens the Data and Authenticated Encryption Tag of an Encrypt response with
+/// `ring`'s AEAD (the independent check of the server's tag).
+fn ring_open(
+    algorithm: &'static ring::aead::Algorithm,
+    key: &[u8],
+    nonce: [u8; 12],
+    aad: &[u8],
+    payload: &Item,
+) -> Result<Vec<u8>, ring::error::Unspecified> {
+    use ring::aead;
+    let mut sealed = bytes_of(payload, tags::DATA);
+    sealed.extend(bytes_of(payload, tags::AUTHENTICATED_ENCRYPTION_TAG));
+    let opener = aead::LessSafeKey::new(aead::UnboundKey::new(algorithm, key).unwrap());
+    let plain = opener.open_in_place(
+        aead::Nonce::assume_unique_for_key(nonce),
+        aead::Aad::from(aad),
+        &mut sealed,
+    )?;
+    Ok(plain.to_vec())
+}
+
 #[tokio::test]
 async fn aes_cbc_pkcs5_ciphertext_matches_a_reference_implementation() {
     let (_server, mut client) = connect().await;
     let key: Vec<u8> = (0u8..32).collect();
     let iv = [7u8; 16];
     for version in VERSIONS {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &key,
-            ENCRYPT | DECRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &key, ENCRYPT | DECRYPT).await;
         let payload = ok(
             &mut client,
             version,
@@ -61,15 +74,7 @@ async fn aes_cbc_pkcs5_ciphertext_matches_a_reference_implementation() {
 async fn aes_ecb_without_padding_needs_whole_blocks() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            ENCRYPT,
-            vec![],
-        )
-        .await;
+        let uid = register_aes(&mut client, version, &KEY_128, ENCRYPT).await;
         let data = [0x5Au8; 32];
         let payload = ok(
             &mut client,
@@ -90,11 +95,7 @@ async fn aes_ecb_without_padding_needs_whole_blocks() {
             &mut client,
             version,
             Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode::ECB, None, vec![]),
-                bytes(tags::DATA, &data[..17]),
-            ],
+            vec![uid_field(&uid), ecb(), bytes(tags::DATA, &data[..17])],
         )
         .await;
         assert_eq!(reason, ResultReason::INVALID_FIELD, "{version}");
@@ -149,6 +150,20 @@ async fn random_iv_from_the_key_parameters_is_generated_and_returned() {
     }
 }
 
+/// A GCM Encrypt request of [`message`] with a Tag Length and a nonce.
+fn gcm_request(uid: &str, tag_length: i32, nonce: &[u8]) -> Vec<Item> {
+    vec![
+        uid_field(uid),
+        parameters(
+            BlockCipherMode::GCM,
+            None,
+            vec![Item::new(tags::TAG_LENGTH, Value::Integer(tag_length))],
+        ),
+        bytes(tags::DATA, &message()),
+        bytes(tags::IV_COUNTER_NONCE, nonce),
+    ]
+}
+
 #[tokio::test]
 async fn aes_gcm_tag_and_additional_data_verify_with_ring() {
     use ring::aead;
@@ -156,66 +171,24 @@ async fn aes_gcm_tag_and_additional_data_verify_with_ring() {
     let key = [0x42u8; 32];
     let nonce = [3u8; 12];
     for version in [Version::V1_4, Version::V2_1] {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &key,
-            ENCRYPT,
-            vec![],
-        )
-        .await;
-        let payload = ok(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(
-                    BlockCipherMode::GCM,
-                    None,
-                    vec![Item::new(tags::TAG_LENGTH, Value::Integer(16))],
-                ),
-                bytes(tags::DATA, &message()),
-                bytes(tags::IV_COUNTER_NONCE, &nonce),
-                bytes(tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA, b"header"),
-            ],
-        )
-        .await;
-        let mut sealed = bytes_of(&payload, tags::DATA);
-        sealed.extend(bytes_of(&payload, tags::AUTHENTICATED_ENCRYPTION_TAG));
-        let opener =
-            aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_256_GCM, &key).unwrap());
-        let plain = opener
-            .open_in_place(
-                aead::Nonce::assume_unique_for_key(nonce),
-                aead::Aad::from(b"header"),
-                &mut sealed,
-            )
+        let uid = register_aes(&mut client, version, &key, ENCRYPT).await;
+        let mut request = gcm_request(&uid, 16, &nonce);
+        request.push(bytes(
+            tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA,
+            b"header",
+        ));
+        let payload = ok(&mut client, version, Operation::ENCRYPT, request).await;
+        let plain = ring_open(&aead::AES_256_GCM, &key, nonce, b"header", &payload)
             .expect("ring verifies the server's GCM tag");
         assert_eq!(plain, message().as_slice(), "{version}");
         // A tag length outside 12..=16 is refused.
-        let reason = fails(
-            &mut client,
+        let request = gcm_request(&uid, 4, &nonce);
+        let reason = fails(&mut client, version, Operation::ENCRYPT, request).await;
+        let wanted = by_version(
             version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(
-                    BlockCipherMode::GCM,
-                    None,
-                    vec![Item::new(tags::TAG_LENGTH, Value::Integer(4))],
-                ),
-                bytes(tags::DATA, &message()),
-                bytes(tags::IV_COUNTER_NONCE, &nonce),
-            ],
-        )
-        .await;
-        let wanted = if version.is_2x() {
-            ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-        } else {
-            ResultReason::GENERAL_FAILURE
-        };
+            ResultReason::GENERAL_FAILURE,
+            ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS,
+        );
         assert_eq!(reason, wanted, "{version}");
     }
 }
@@ -223,15 +196,7 @@ async fn aes_gcm_tag_and_additional_data_verify_with_ring() {
 #[tokio::test]
 async fn gcm_needs_kmip_1_4_for_its_tag() {
     let (_server, mut client) = connect().await;
-    let uid = register_key(
-        &mut client,
-        Version::V1_2,
-        CryptographicAlgorithm::AES,
-        &KEY_128,
-        ENCRYPT,
-        vec![],
-    )
-    .await;
+    let uid = register_aes(&mut client, Version::V1_2, &KEY_128, ENCRYPT).await;
     let reason = fails(
         &mut client,
         Version::V1_2,
@@ -335,11 +300,7 @@ async fn transparent_symmetric_keys_encrypt_too() {
         &mut client,
         version,
         Operation::ENCRYPT,
-        vec![
-            uid_field(&uid),
-            parameters(BlockCipherMode::ECB, None, vec![]),
-            bytes(tags::DATA, &[1u8; 16]),
-        ],
+        vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[1u8; 16])],
     )
     .await;
     assert_eq!(
@@ -352,8 +313,6 @@ async fn transparent_symmetric_keys_encrypt_too() {
 async fn encrypt_errors_follow_the_version() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
-        let ecb = || parameters(BlockCipherMode::ECB, None, vec![]);
         let data = || bytes(tags::DATA, &[0u8; 16]);
         // Pre-Active key: wrong state.
         let inactive = register_key_inactive(
@@ -365,145 +324,87 @@ async fn encrypt_errors_follow_the_version() {
             vec![],
         )
         .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![uid_field(&inactive), ecb(), data()],
-        )
-        .await;
-        let wrong_state = if v2 {
-            ResultReason::WRONG_KEY_LIFECYCLE_STATE
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, wrong_state, "{version} pre-active");
         // No Encrypt bit in the usage mask.
-        let decrypt_only = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            DECRYPT,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![uid_field(&decrypt_only), ecb(), data()],
-        )
-        .await;
-        let mask = if v2 {
-            ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, mask, "{version} usage mask");
-        // No Block Cipher Mode anywhere.
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            ENCRYPT,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![uid_field(&uid), data()],
-        )
-        .await;
-        let bad = if v2 {
-            ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        assert_eq!(reason, bad, "{version} no mode");
-        // CBC without an IV and without Random IV.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode::CBC, None, vec![]),
-                data(),
-            ],
-        )
-        .await;
-        let missing_iv = if v2 {
-            ResultReason::MISSING_INITIALIZATION_VECTOR
-        } else {
-            ResultReason::INVALID_MESSAGE
-        };
-        assert_eq!(reason, missing_iv, "{version} missing IV");
-        // A mode the server does not implement.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode(4), None, vec![]),
-                data(),
-            ],
-        )
-        .await;
-        let unsupported = if v2 {
-            ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS
-        } else {
-            ResultReason::FEATURE_NOT_SUPPORTED
-        };
-        assert_eq!(reason, unsupported, "{version} CFB");
-        // No Data.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![uid_field(&uid), ecb()],
-        )
-        .await;
-        assert_eq!(reason, ResultReason::INVALID_MESSAGE, "{version} no data");
-        // Unknown object.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![uid_field("no-such-key"), ecb(), data()],
-        )
-        .await;
-        let not_found = if v2 {
-            ResultReason::OBJECT_NOT_FOUND
-        } else {
-            ResultReason::ITEM_NOT_FOUND
-        };
-        assert_eq!(reason, not_found, "{version} unknown");
+        let decrypt_only = register_aes(&mut client, version, &KEY_128, DECRYPT).await;
+        let uid = register_aes(&mut client, version, &KEY_128, ENCRYPT).await;
+        let mut cases = vec![
+            (
+                "pre-active",
+                vec![uid_field(&inactive), ecb(), data()],
+                wrong_state_reason(version),
+            ),
+            (
+                "usage mask",
+                vec![uid_field(&decrypt_only), ecb(), data()],
+                usage_mask_reason(version),
+            ),
+            (
+                // No Block Cipher Mode anywhere.
+                "no mode",
+                vec![uid_field(&uid), data()],
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS,
+                ),
+            ),
+            (
+                // CBC without an IV and without Random IV.
+                "missing IV",
+                vec![
+                    uid_field(&uid),
+                    parameters(BlockCipherMode::CBC, None, vec![]),
+                    data(),
+                ],
+                by_version(
+                    version,
+                    ResultReason::INVALID_MESSAGE,
+                    ResultReason::MISSING_INITIALIZATION_VECTOR,
+                ),
+            ),
+            (
+                // A mode the server does not implement.
+                "CFB",
+                vec![
+                    uid_field(&uid),
+                    parameters(BlockCipherMode(4), None, vec![]),
+                    data(),
+                ],
+                by_version(
+                    version,
+                    ResultReason::FEATURE_NOT_SUPPORTED,
+                    ResultReason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
+                ),
+            ),
+            (
+                "no data",
+                vec![uid_field(&uid), ecb()],
+                ResultReason::INVALID_MESSAGE,
+            ),
+            (
+                "unknown",
+                vec![uid_field("no-such-key"), ecb(), data()],
+                not_found_reason(version),
+            ),
+        ];
         // A Correlation Value that names no open stream (multi-part: KMIP 1.3+).
         if version >= Version::V1_4 {
-            let reason = fails(
-                &mut client,
-                version,
-                Operation::ENCRYPT,
+            cases.push((
+                "correlation",
                 vec![
                     uid_field(&uid),
                     ecb(),
                     data(),
                     bytes(tags::CORRELATION_VALUE, b"no such stream"),
                 ],
-            )
-            .await;
-            let invalid = if v2 {
-                ResultReason::INVALID_CORRELATION_VALUE
-            } else {
-                ResultReason::INVALID_FIELD
-            };
-            assert_eq!(reason, invalid, "{version} correlation");
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INVALID_CORRELATION_VALUE,
+                ),
+            ));
         }
+        assert_failures(&mut client, version, Operation::ENCRYPT, cases).await;
     }
 }
 
@@ -511,16 +412,7 @@ async fn encrypt_errors_follow_the_version() {
 async fn usage_limits_are_charged_per_byte() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let limits = Item::structure(
-            tags::USAGE_LIMITS,
-            vec![
-                Item::new(tags::USAGE_LIMITS_TOTAL, Value::LongInteger(32)),
-                Item::new(
-                    tags::USAGE_LIMITS_UNIT,
-                    Value::Enumeration(UsageLimitsUnit::BYTE.0),
-                ),
-            ],
-        );
+        let limits = usage_limits(32, UsageLimitsUnit::BYTE);
         let uid = register_key(
             &mut client,
             version,
@@ -530,21 +422,11 @@ async fn usage_limits_are_charged_per_byte() {
             vec![("Usage Limits", limits)],
         )
         .await;
-        let request = || {
-            vec![
-                uid_field(&uid),
-                parameters(BlockCipherMode::ECB, None, vec![]),
-                bytes(tags::DATA, &[0u8; 16]),
-            ]
-        };
+        let request = || vec![uid_field(&uid), ecb(), bytes(tags::DATA, &[0u8; 16])];
         ok(&mut client, version, Operation::ENCRYPT, request()).await;
         ok(&mut client, version, Operation::ENCRYPT, request()).await;
         let reason = fails(&mut client, version, Operation::ENCRYPT, request()).await;
-        let exceeded = if version.is_2x() {
-            ResultReason::USAGE_LIMIT_EXCEEDED
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
+        let exceeded = usage_limit_reason(version);
         assert_eq!(reason, exceeded, "{version}");
     }
 }
@@ -577,16 +459,7 @@ async fn chacha20_poly1305_output_opens_with_ring() {
             ],
         )
         .await;
-        let mut sealed = bytes_of(&payload, tags::DATA);
-        sealed.extend(bytes_of(&payload, tags::AUTHENTICATED_ENCRYPTION_TAG));
-        let opener =
-            aead::LessSafeKey::new(aead::UnboundKey::new(&aead::CHACHA20_POLY1305, &key).unwrap());
-        let plain = opener
-            .open_in_place(
-                aead::Nonce::assume_unique_for_key(nonce),
-                aead::Aad::from(b"aad"),
-                &mut sealed,
-            )
+        let plain = ring_open(&aead::CHACHA20_POLY1305, &key, nonce, b"aad", &payload)
             .expect("ring verifies the server's Poly1305 tag");
         assert_eq!(plain, message().as_slice(), "{version}");
     }

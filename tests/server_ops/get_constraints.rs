@@ -7,8 +7,7 @@ use kmip_conform::ttlv::Value;
 
 #[tokio::test]
 async fn constraints_are_returned_in_2_1_only() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let answer = ok(
         &mut client,
         Version::V2_1,

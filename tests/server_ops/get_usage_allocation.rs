@@ -79,8 +79,7 @@ async fn remaining(client: &mut Client, version: Version, uid: &str) -> i64 {
 
 #[tokio::test]
 async fn allocation_takes_units_out_of_the_count() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_0, Version::V1_2, Version::V2_1] {
         let uid = aes_with_limits(&mut client, version, 5).await;
         activate(&mut client, version, &uid).await;
@@ -106,45 +105,35 @@ async fn allocation_takes_units_out_of_the_count() {
 
 #[tokio::test]
 async fn allocation_errors_follow_the_error_table() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     // No Usage Limits attribute: Illegal Operation (KMIP 1.2 §11.19).
     let plain = create_aes(&mut client, version, 128).await;
     activate(&mut client, version, &plain).await;
-    let reason = fails(
-        &mut client,
-        version,
-        Operation::GET_USAGE_ALLOCATION,
-        vec![uid_field(&plain), count(1)],
-    )
-    .await;
-    assert_eq!(reason, ResultReason::ILLEGAL_OPERATION);
-    // No Usage Limits Count: Invalid Message.
-    let reason = fails(
-        &mut client,
-        version,
-        Operation::GET_USAGE_ALLOCATION,
-        vec![uid_field(&plain)],
-    )
-    .await;
-    assert_eq!(reason, ResultReason::INVALID_MESSAGE);
     // Not yet Active: protection is not enabled.
     let limited = aes_with_limits(&mut client, version, 5).await;
-    let reason = fails(
-        &mut client,
-        version,
-        Operation::GET_USAGE_ALLOCATION,
-        vec![uid_field(&limited), count(1)],
-    )
-    .await;
-    assert_eq!(reason, ResultReason::ILLEGAL_OPERATION);
-    let reason = fails(
-        &mut client,
-        version,
-        Operation::GET_USAGE_ALLOCATION,
-        vec![uid_field("missing"), count(1)],
-    )
-    .await;
-    assert_eq!(reason, ResultReason::ITEM_NOT_FOUND);
+    let cases = vec![
+        (
+            "no Usage Limits",
+            vec![uid_field(&plain), count(1)],
+            ResultReason::ILLEGAL_OPERATION,
+        ),
+        // No Usage Limits Count: Invalid Message.
+        (
+            "no count",
+            vec![uid_field(&plain)],
+            ResultReason::INVALID_MESSAGE,
+        ),
+        (
+            "pre-active",
+            vec![uid_field(&limited), count(1)],
+            ResultReason::ILLEGAL_OPERATION,
+        ),
+        (
+            "unknown",
+            vec![uid_field("missing"), count(1)],
+            ResultReason::ITEM_NOT_FOUND,
+        ),
+    ];
+    assert_failures(&mut client, version, Operation::GET_USAGE_ALLOCATION, cases).await;
 }

@@ -2,7 +2,7 @@
 //! SHA-512 checked against the `sha1`/`sha2` crates; unsupported algorithms
 //! answer Feature Not Supported.
 
-use super::encrypt::{bytes, connect, VERSIONS};
+use super::encrypt::{bytes, VERSIONS};
 use super::support::*;
 use kmip_conform::kmip::{tags, HashingAlgorithm, Operation, ResultReason};
 use kmip_conform::ttlv::{Item, Value};

@@ -2,11 +2,11 @@
 //! an HMAC (RFC 2104) written here on the `sha1`/`sha2` digests.
 
 use super::encrypt::{
-    bytes, connect, register_key, register_key_inactive, ENCRYPT, MAC_GENERATE, MAC_VERIFY,
+    bytes, register_aes, register_key, register_key_inactive, ENCRYPT, MAC_GENERATE, MAC_VERIFY,
     VERSIONS,
 };
 use super::support::*;
-use kmip_conform::kmip::{tags, CryptographicAlgorithm, Operation, ResultReason};
+use kmip_conform::kmip::{tags, CryptographicAlgorithm, Operation, ResultReason, Version};
 use kmip_conform::ttlv::{Item, Value};
 use sha2::Digest;
 
@@ -116,55 +116,28 @@ async fn cryptographic_parameters_may_name_the_hmac_algorithm() {
     }
 }
 
+/// Registers and activates an HMAC-SHA256 key holding [`HMAC_KEY`].
+pub async fn register_hmac(client: &mut Client, version: Version, mask: i32) -> String {
+    register_key(
+        client,
+        version,
+        CryptographicAlgorithm::HMAC_SHA256,
+        HMAC_KEY,
+        mask,
+        vec![],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn mac_errors_follow_the_version() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
         let data = || bytes(tags::DATA, b"data");
         // An AES key cannot HMAC (CMAC is not supported).
-        let aes = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &[1u8; 16],
-            MAC_GENERATE | ENCRYPT,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::MAC,
-            vec![uid_field(&aes), data()],
-        )
-        .await;
-        // (CMAC is not offered; KMIP 2.1's MAC errors have no Unsupported Cryptographic Parameters.)
-        assert_eq!(reason, ResultReason::FEATURE_NOT_SUPPORTED, "{version} AES");
+        let aes = register_aes(&mut client, version, &[1u8; 16], MAC_GENERATE | ENCRYPT).await;
         // Usage mask without MAC Generate.
-        let verify_only = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::HMAC_SHA256,
-            HMAC_KEY,
-            MAC_VERIFY,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::MAC,
-            vec![uid_field(&verify_only), data()],
-        )
-        .await;
-        let mask = if v2 {
-            ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, mask, "{version} mask");
-        // Pre-Active key.
+        let verify_only = register_hmac(&mut client, version, MAC_VERIFY).await;
         let inactive = register_key_inactive(
             &mut client,
             version,
@@ -174,71 +147,48 @@ async fn mac_errors_follow_the_version() {
             vec![],
         )
         .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::MAC,
-            vec![uid_field(&inactive), data()],
-        )
-        .await;
-        let wrong_state = if v2 {
-            ResultReason::WRONG_KEY_LIFECYCLE_STATE
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, wrong_state, "{version} state");
+        let uid = register_hmac(&mut client, version, MAC_GENERATE).await;
+        let mut cases = vec![
+            // (CMAC is not offered; KMIP 2.1's MAC errors have no Unsupported Cryptographic Parameters.)
+            (
+                "AES",
+                vec![uid_field(&aes), data()],
+                ResultReason::FEATURE_NOT_SUPPORTED,
+            ),
+            (
+                "mask",
+                vec![uid_field(&verify_only), data()],
+                usage_mask_reason(version),
+            ),
+            (
+                "state",
+                vec![uid_field(&inactive), data()],
+                wrong_state_reason(version),
+            ),
+        ];
         // Multi-part MAC is not supported (Encrypt/Decrypt streaming is).
-        if version >= kmip_conform::kmip::Version::V1_4 {
-            let uid = register_key(
-                &mut client,
-                version,
-                CryptographicAlgorithm::HMAC_SHA256,
-                HMAC_KEY,
-                MAC_GENERATE,
-                vec![],
-            )
-            .await;
-            let reason = fails(
-                &mut client,
-                version,
-                Operation::MAC,
+        if version >= Version::V1_4 {
+            cases.push((
+                "streaming",
                 vec![
                     uid_field(&uid),
                     data(),
                     Item::new(tags::INIT_INDICATOR, Value::Boolean(true)),
                 ],
-            )
-            .await;
-            assert_eq!(
-                reason,
                 ResultReason::FEATURE_NOT_SUPPORTED,
-                "{version} streaming"
-            );
+            ));
         }
         // No Data; unknown key.
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::HMAC_SHA256,
-            HMAC_KEY,
-            MAC_GENERATE,
-            vec![],
-        )
-        .await;
-        let reason = fails(&mut client, version, Operation::MAC, vec![uid_field(&uid)]).await;
-        assert_eq!(reason, ResultReason::INVALID_MESSAGE, "{version} no data");
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::MAC,
+        cases.push((
+            "no data",
+            vec![uid_field(&uid)],
+            ResultReason::INVALID_MESSAGE,
+        ));
+        cases.push((
+            "unknown",
             vec![uid_field("nope"), data()],
-        )
-        .await;
-        let not_found = if v2 {
-            ResultReason::OBJECT_NOT_FOUND
-        } else {
-            ResultReason::ITEM_NOT_FOUND
-        };
-        assert_eq!(reason, not_found, "{version} unknown");
+            not_found_reason(version),
+        ));
+        assert_failures(&mut client, version, Operation::MAC, cases).await;
     }
 }

@@ -1,13 +1,13 @@
 //! MAC Verify (KMIP 1.2 §4.34, 2.1 §6.1.33): Validity Indicator Valid for an
 //! HMAC computed here, Invalid for a tampered one.
 
-use super::encrypt::{bytes, connect, register_key, MAC_GENERATE, MAC_VERIFY, VERSIONS};
-use super::mac::{reference_hmac, HMAC_KEY};
+use super::encrypt::{bytes, register_key, MAC_GENERATE, MAC_VERIFY, VERSIONS};
+use super::mac::{reference_hmac, register_hmac, HMAC_KEY};
 use super::support::*;
 use kmip_conform::kmip::{
     tags, CryptographicAlgorithm, Operation, ResultReason, ValidityIndicator,
 };
-use kmip_conform::ttlv::Value;
+use kmip_conform::ttlv::{Item, Value};
 
 #[tokio::test]
 async fn valid_and_invalid_macs_are_told_apart() {
@@ -32,11 +32,7 @@ async fn valid_and_invalid_macs_are_told_apart() {
                 &mut client,
                 version,
                 Operation::MAC_VERIFY,
-                vec![
-                    uid_field(&uid),
-                    bytes(tags::DATA, &data),
-                    bytes(tags::MAC_DATA, &mac),
-                ],
+                verify_request(&uid, &data, &mac),
             )
             .await;
             assert_eq!(uid_of(&valid), uid);
@@ -51,11 +47,7 @@ async fn valid_and_invalid_macs_are_told_apart() {
                 &mut client,
                 version,
                 Operation::MAC_VERIFY,
-                vec![
-                    uid_field(&uid),
-                    bytes(tags::DATA, &data),
-                    bytes(tags::MAC_DATA, &tampered),
-                ],
+                verify_request(&uid, &data, &tampered),
             )
             .await;
             assert_eq!(
@@ -67,80 +59,45 @@ async fn valid_and_invalid_macs_are_told_apart() {
     }
 }
 
+/// A MAC Verify request for `uid` over `data` with `mac`.
+fn verify_request(uid: &str, data: &[u8], mac: &[u8]) -> Vec<Item> {
+    vec![
+        uid_field(uid),
+        bytes(tags::DATA, data),
+        bytes(tags::MAC_DATA, mac),
+    ]
+}
+
 #[tokio::test]
 async fn mac_verify_errors_follow_the_version() {
     let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
         let mac = reference_hmac(CryptographicAlgorithm::HMAC_SHA256, HMAC_KEY, b"d");
-        let generate_only = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::HMAC_SHA256,
-            HMAC_KEY,
-            MAC_GENERATE,
-            vec![],
-        )
-        .await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::MAC_VERIFY,
-            vec![
-                uid_field(&generate_only),
-                bytes(tags::DATA, b"d"),
-                bytes(tags::MAC_DATA, &mac),
-            ],
-        )
-        .await;
-        let mask = if v2 {
-            ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, mask, "{version} mask");
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::HMAC_SHA256,
-            HMAC_KEY,
-            MAC_VERIFY,
-            vec![],
-        )
-        .await;
-        // HMAC cannot be verified without the data, nor without the MAC.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::MAC_VERIFY,
-            vec![uid_field(&uid), bytes(tags::MAC_DATA, &mac)],
-        )
-        .await;
-        assert_eq!(reason, ResultReason::INVALID_MESSAGE, "{version} no data");
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::MAC_VERIFY,
-            vec![uid_field(&uid), bytes(tags::DATA, b"d")],
-        )
-        .await;
-        assert_eq!(reason, ResultReason::INVALID_MESSAGE, "{version} no MAC");
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::MAC_VERIFY,
-            vec![
-                uid_field("gone"),
-                bytes(tags::DATA, b"d"),
-                bytes(tags::MAC_DATA, &mac),
-            ],
-        )
-        .await;
-        let not_found = if v2 {
-            ResultReason::OBJECT_NOT_FOUND
-        } else {
-            ResultReason::ITEM_NOT_FOUND
-        };
-        assert_eq!(reason, not_found, "{version} unknown");
+        let generate_only = register_hmac(&mut client, version, MAC_GENERATE).await;
+        let uid = register_hmac(&mut client, version, MAC_VERIFY).await;
+        let cases = vec![
+            (
+                "mask",
+                verify_request(&generate_only, b"d", &mac),
+                usage_mask_reason(version),
+            ),
+            // HMAC cannot be verified without the data, nor without the MAC.
+            (
+                "no data",
+                vec![uid_field(&uid), bytes(tags::MAC_DATA, &mac)],
+                ResultReason::INVALID_MESSAGE,
+            ),
+            (
+                "no MAC",
+                vec![uid_field(&uid), bytes(tags::DATA, b"d")],
+                ResultReason::INVALID_MESSAGE,
+            ),
+            (
+                "unknown",
+                verify_request("gone", b"d", &mac),
+                not_found_reason(version),
+            ),
+        ];
+        assert_failures(&mut client, version, Operation::MAC_VERIFY, cases).await;
     }
 }

@@ -7,8 +7,7 @@ use kmip_conform::ttlv::{Item, Value};
 
 #[tokio::test]
 async fn lease_time_and_last_change_date_are_returned() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_0, Version::V1_3, Version::V2_0, Version::V2_1] {
         let uid = create_aes(&mut client, version, 128).await;
         let answer = ok(
@@ -41,8 +40,7 @@ async fn lease_time_and_last_change_date_are_returned() {
 
 #[tokio::test]
 async fn no_lease_for_destroyed_or_unknown_objects() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for (version, not_found) in [
         (Version::V1_2, ResultReason::ITEM_NOT_FOUND),
         (Version::V2_1, ResultReason::OBJECT_NOT_FOUND),

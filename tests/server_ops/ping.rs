@@ -5,8 +5,7 @@ use kmip_conform::kmip::{Operation, ResultReason, Version};
 
 #[tokio::test]
 async fn ping_answers_an_empty_payload() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let answer = ok(&mut client, Version::V2_1, Operation::PING, vec![]).await;
     assert!(answer.children().is_empty(), "{answer:?}");
     for version in [Version::V1_4, Version::V2_0] {

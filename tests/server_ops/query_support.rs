@@ -44,8 +44,7 @@ fn operation_values() -> Vec<u32> {
 
 #[tokio::test]
 async fn every_operation_is_answered_exactly_where_the_matrix_says() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in Version::ALL {
         for code in operation_values() {
             let operation = Operation(code);
@@ -67,8 +66,7 @@ async fn every_operation_is_answered_exactly_where_the_matrix_says() {
 
 #[tokio::test]
 async fn query_lists_exactly_the_supported_operations_and_object_types() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [
         Version::V1_0,
         Version::V1_2,

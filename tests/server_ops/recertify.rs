@@ -3,8 +3,9 @@
 //! moved, names moved (Table 160), Offset dates (Table 159), and errors.
 
 use super::certify::{
-    assert_issued_by, certificate_der, certify, common_name, csr, ec_key, fails_with, issuing_ca,
-    linked, name, parse, register_public_key, request_fields, VERSIONS,
+    assert_issued_by, certificate_der, certify, common_name, csr, ec_key, fails_with,
+    fails_with_each, issuing_ca, linked, name, parse, register_public_key, request_fields,
+    uid_and_request, VERSIONS,
 };
 use super::support::*;
 use kmip_conform::kmip::{
@@ -23,8 +24,7 @@ async fn date(client: &mut Client, version: Version, uid: &str, name: &str, tag:
 
 #[tokio::test]
 async fn recertify_links_moves_names_and_issues_a_new_certificate() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (_, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
@@ -106,19 +106,17 @@ async fn recertify_links_moves_names_and_issues_a_new_certificate() {
 async fn recertify_with_a_request_and_the_id_placeholder() {
     use crate::common::kmip_client::{items, op, request, status};
     use kmip_conform::kmip::ResultStatus;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (key_pair, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
         let old = certify(&mut client, version, vec![uid_field(&key)]).await;
         // Certify then Re-certify the ID Placeholder with a new request, then Get it.
-        let mut recertify = vec![];
-        recertify.extend(request_fields(
+        let recertify = request_fields(
             version,
             CertificateRequestType::PKCS_10,
             &csr(&key_pair, "renewed-subject", "renewed.example"),
-        ));
+        );
         let response = client
             .call(&request(
                 version,
@@ -150,8 +148,7 @@ async fn recertify_with_a_request_and_the_id_placeholder() {
 
 #[tokio::test]
 async fn recertify_offset_dates() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let (_, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
@@ -200,20 +197,11 @@ async fn recertify_offset_dates() {
         .await;
         assert_eq!(activation, at1);
         // Revoking it (superseded) deactivates it and sets its Deactivation Date.
-        ok(
+        revoke(
             &mut client,
             version,
-            Operation::REVOKE,
-            vec![
-                uid_field(&copied),
-                Item::structure(
-                    tags::REVOCATION_REASON,
-                    vec![Item::new(
-                        tags::REVOCATION_REASON_CODE,
-                        Value::Enumeration(RevocationReasonCode::SUPERSEDED.0),
-                    )],
-                ),
-            ],
+            &copied,
+            RevocationReasonCode::SUPERSEDED,
         )
         .await;
         let dt1 = date(
@@ -293,101 +281,60 @@ async fn recertify_offset_dates() {
 
 #[tokio::test]
 async fn recertify_errors() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
-        fails_with(
-            &mut client,
-            version,
-            Operation::RE_CERTIFY,
-            vec![uid_field("no-such-certificate")],
-            if v2 {
-                ResultReason::OBJECT_NOT_FOUND
-            } else {
-                ResultReason::ITEM_NOT_FOUND
-            },
-        )
-        .await;
         let (key_pair, spki) = ec_key();
         let key = register_public_key(&mut client, version, &spki).await;
-        // A Public Key is not a certificate to renew.
-        fails_with(
-            &mut client,
-            version,
-            Operation::RE_CERTIFY,
-            vec![uid_field(&key)],
-            if v2 {
-                ResultReason::INVALID_OBJECT_TYPE
-            } else {
-                ResultReason::PERMISSION_DENIED
-            },
-        )
-        .await;
+        let cases = vec![
+            (
+                "unknown",
+                vec![uid_field("no-such-certificate")],
+                not_found_reason(version),
+            ),
+            // A Public Key is not a certificate to renew.
+            (
+                "public key",
+                vec![uid_field(&key)],
+                by_version(
+                    version,
+                    ResultReason::PERMISSION_DENIED,
+                    ResultReason::INVALID_OBJECT_TYPE,
+                ),
+            ),
+        ];
+        fails_with_each(&mut client, version, Operation::RE_CERTIFY, cases).await;
         let old = certify(&mut client, version, vec![uid_field(&key)]).await;
-        let bad_csr = if v2 {
-            ResultReason::INVALID_CSR
-        } else {
-            ResultReason::INVALID_FIELD
-        };
-        let mut payload = vec![uid_field(&old)];
-        payload.extend(request_fields(
+        let bad_csr = by_version(
             version,
-            CertificateRequestType::PKCS_10,
-            &[0x30, 0x03, 0x02, 0x01, 0x00],
-        ));
-        fails_with(
-            &mut client,
-            version,
-            Operation::RE_CERTIFY,
-            payload,
-            bad_csr,
-        )
-        .await;
+            ResultReason::INVALID_FIELD,
+            ResultReason::INVALID_CSR,
+        );
+        let pkcs10 =
+            |bytes: &[u8]| uid_and_request(&old, version, CertificateRequestType::PKCS_10, bytes);
         // A request for another key: Re-certify keeps the key pair.
         let (other, _) = ec_key();
-        let mut payload = vec![uid_field(&old)];
-        payload.extend(request_fields(
-            version,
-            CertificateRequestType::PKCS_10,
-            &csr(&other, "other", "other.example"),
-        ));
-        fails_with(
-            &mut client,
-            version,
-            Operation::RE_CERTIFY,
-            payload,
-            bad_csr,
-        )
-        .await;
+        let cases = vec![
+            ("bad CSR", pkcs10(&[0x30, 0x03, 0x02, 0x01, 0x00]), bad_csr),
+            (
+                "another key",
+                pkcs10(&csr(&other, "other", "other.example")),
+                bad_csr,
+            ),
+        ];
+        fails_with_each(&mut client, version, Operation::RE_CERTIFY, cases).await;
         // A compromised certificate is not renewed.
-        ok(
+        revoke(
             &mut client,
             version,
-            Operation::REVOKE,
-            vec![
-                uid_field(&old),
-                Item::structure(
-                    tags::REVOCATION_REASON,
-                    vec![Item::new(
-                        tags::REVOCATION_REASON_CODE,
-                        Value::Enumeration(RevocationReasonCode::KEY_COMPROMISE.0),
-                    )],
-                ),
-            ],
+            &old,
+            RevocationReasonCode::KEY_COMPROMISE,
         )
         .await;
-        let mut payload = vec![uid_field(&old)];
-        payload.extend(request_fields(
-            version,
-            CertificateRequestType::PKCS_10,
-            &csr(&key_pair, "again", "again.example"),
-        ));
         fails_with(
             &mut client,
             version,
             Operation::RE_CERTIFY,
-            payload,
+            pkcs10(&csr(&key_pair, "again", "again.example")),
             ResultReason::PERMISSION_DENIED,
         )
         .await;

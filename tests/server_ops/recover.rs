@@ -6,8 +6,7 @@ use kmip_conform::kmip::{tags, Operation, ResultReason, Version};
 
 #[tokio::test]
 async fn recover_brings_an_archived_object_back() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_1, Version::V1_4, Version::V2_1] {
         let uid = create_aes(&mut client, version, 128).await;
         ok(

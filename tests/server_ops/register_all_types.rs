@@ -204,8 +204,7 @@ async fn register(
 
 #[tokio::test]
 async fn every_object_type_registers_and_gets_back_unchanged() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (server, mut client) = connect().await;
     for version in [
         Version::V1_0,
         Version::V1_1,
@@ -283,12 +282,58 @@ async fn register_pair(
     (private, public)
 }
 
+/// Registers an EC pair: the private key in `private_format`, the public key
+/// as an X.509 SubjectPublicKeyInfo; returns (private uid, public uid).
+async fn register_ec_pair(
+    client: &mut Client,
+    version: Version,
+    private_format: KeyFormatType,
+    private: &[u8],
+    spki: &[u8],
+    ec: Option<(CryptographicAlgorithm, i32)>,
+) -> (String, String) {
+    register_pair(
+        client,
+        version,
+        Item::structure(
+            tags::PRIVATE_KEY,
+            vec![key_block(private_format, private, ec)],
+        ),
+        Item::structure(
+            tags::PUBLIC_KEY,
+            vec![key_block(KeyFormatType::X_509, spki, ec)],
+        ),
+    )
+    .await
+}
+
+/// Signs [`DATA`] with `private`; ring checks the signature against the P-256
+/// point of `spki` and the server verifies it with `public`. Returns the signature.
+async fn sign_and_check_p256(
+    client: &mut Client,
+    version: Version,
+    private: &str,
+    public: &str,
+    spki: &[u8],
+    what: &str,
+) -> Vec<u8> {
+    let signature = sign(client, version, private, None, DATA).await;
+    UnparsedPublicKey::new(&ring_sig::ECDSA_P256_SHA256_ASN1, &spki[26..])
+        .verify(DATA, &signature)
+        .unwrap_or_else(|_| panic!("{what}: the server's ECDSA signature verifies"));
+    assert_eq!(
+        verify(client, version, public, None, DATA, &signature).await,
+        ValidityIndicator::VALID,
+        "{what}"
+    );
+    signature
+}
+
 #[tokio::test]
 async fn registered_rsa_and_ec_keys_in_every_form_sign_and_verify() {
     use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
     use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey};
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     let rsa_private = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
     let rsa_public = rsa_private.to_public_key();
@@ -353,47 +398,39 @@ async fn registered_rsa_and_ec_keys_in_every_form_sign_and_verify() {
     // EC: PKCS#8 private key and X.509 public key.
     let (ec_private, ec_public) = ec_key();
     let ec = Some((CryptographicAlgorithm::ECDSA, 256));
-    let (private, public) = register_pair(
+    let (private, public) = register_ec_pair(
         &mut client,
         version,
-        Item::structure(
-            tags::PRIVATE_KEY,
-            vec![key_block(KeyFormatType::PKCS_8, &ec_private, ec)],
-        ),
-        Item::structure(
-            tags::PUBLIC_KEY,
-            vec![key_block(KeyFormatType::X_509, &ec_public, ec)],
-        ),
+        KeyFormatType::PKCS_8,
+        &ec_private,
+        &ec_public,
+        ec,
     )
     .await;
-    let signature = sign(&mut client, version, &private, None, DATA).await;
-    UnparsedPublicKey::new(&ring_sig::ECDSA_P256_SHA256_ASN1, &ec_public[26..])
-        .verify(DATA, &signature)
-        .expect("the server's ECDSA signature verifies");
-    assert_eq!(
-        verify(&mut client, version, &public, None, DATA, &signature).await,
-        ValidityIndicator::VALID
-    );
+    sign_and_check_p256(
+        &mut client,
+        version,
+        &private,
+        &public,
+        &ec_public,
+        "PKCS#8",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn ec_private_keys_convert_to_sec1_and_register_in_it() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_4;
     let (ec_private, ec_public) = ec_key();
     let ec = Some((CryptographicAlgorithm::EC, 256));
-    let (pkcs8_uid, _) = register_pair(
+    let (pkcs8_uid, _) = register_ec_pair(
         &mut client,
         version,
-        Item::structure(
-            tags::PRIVATE_KEY,
-            vec![key_block(KeyFormatType::PKCS_8, &ec_private, ec)],
-        ),
-        Item::structure(
-            tags::PUBLIC_KEY,
-            vec![key_block(KeyFormatType::X_509, &ec_public, ec)],
-        ),
+        KeyFormatType::PKCS_8,
+        &ec_private,
+        &ec_public,
+        ec,
     )
     .await;
     // Get as EC Private Key: an RFC 5915 ECPrivateKey naming prime256v1.
@@ -413,27 +450,24 @@ async fn ec_private_keys_convert_to_sec1_and_register_in_it() {
     let prime256v1 = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
     assert!(sec1.windows(prime256v1.len()).any(|w| w == prime256v1));
     // Registered in that form, the key signs; ring checks the signature.
-    let (sec1_uid, public_uid) = register_pair(
+    let (sec1_uid, public_uid) = register_ec_pair(
         &mut client,
         version,
-        Item::structure(
-            tags::PRIVATE_KEY,
-            vec![key_block(KeyFormatType::EC_PRIVATE_KEY, &sec1, ec)],
-        ),
-        Item::structure(
-            tags::PUBLIC_KEY,
-            vec![key_block(KeyFormatType::X_509, &ec_public, ec)],
-        ),
+        KeyFormatType::EC_PRIVATE_KEY,
+        &sec1,
+        &ec_public,
+        ec,
     )
     .await;
-    let signature = sign(&mut client, version, &sec1_uid, None, DATA).await;
-    UnparsedPublicKey::new(&ring_sig::ECDSA_P256_SHA256_ASN1, &ec_public[26..])
-        .verify(DATA, &signature)
-        .expect("a SEC1-registered key signs");
-    assert_eq!(
-        verify(&mut client, version, &public_uid, None, DATA, &signature).await,
-        ValidityIndicator::VALID
-    );
+    let signature = sign_and_check_p256(
+        &mut client,
+        version,
+        &sec1_uid,
+        &public_uid,
+        &ec_public,
+        "a SEC1-registered key",
+    )
+    .await;
     // Transparent EC forms (KMIP 1.3+): Recommended Curve with Q String / D.
     let transparent = super::create_key_pair::key_block(
         &mut client,
@@ -442,11 +476,7 @@ async fn ec_private_keys_convert_to_sec1_and_register_in_it() {
         Some(KeyFormatType::TRANSPARENT_EC_PUBLIC_KEY),
     )
     .await;
-    let q = transparent
-        .child(tags::KEY_VALUE)
-        .and_then(|v| v.child(tags::KEY_MATERIAL))
-        .expect("Key Material")
-        .clone();
+    let q = super::create_key_pair::key_material(&transparent).clone();
     assert_eq!(
         field(&q, tags::RECOMMENDED_CURVE),
         &Value::Enumeration(kmip_conform::kmip::RecommendedCurve::P_256.0)
@@ -462,10 +492,7 @@ async fn ec_private_keys_convert_to_sec1_and_register_in_it() {
         Some(KeyFormatType::TRANSPARENT_EC_PRIVATE_KEY),
     )
     .await;
-    let d = d_block
-        .child(tags::KEY_VALUE)
-        .and_then(|v| v.child(tags::KEY_MATERIAL))
-        .expect("Key Material");
+    let d = super::create_key_pair::key_material(&d_block);
     let Value::BigInteger(d) = field(d, tags::D) else {
         panic!("D is a Big Integer")
     };

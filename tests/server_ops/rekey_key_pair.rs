@@ -4,18 +4,12 @@
 
 use super::common::kmip_client::{items, op, request, status};
 use super::create_key_pair::{
-    algorithm, create_pair, key_block, length, links, mask, material, name, pair_payload, Field,
-    SIGN, VERIFY,
+    create_pair, ecdsa_p256, key_block, links, mask, material, name, pair_payload, rsa_2048,
+    sign_verify_pair, SIGN, VERIFY,
 };
 use super::support::*;
-use kmip_conform::kmip::{
-    tags, CryptographicAlgorithm, LinkType, Operation, ResultReason, ResultStatus, State, Version,
-};
+use kmip_conform::kmip::{tags, LinkType, Operation, ResultReason, ResultStatus, State, Version};
 use kmip_conform::ttlv::{Item, Tag, Value};
-
-fn ec_common() -> Vec<Field> {
-    vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)]
-}
 
 fn text(payload: &Item, tag: Tag) -> String {
     match field(payload, tag) {
@@ -54,16 +48,28 @@ async fn date(client: &mut Client, version: Version, uid: &str, name: &str, tag:
     }
 }
 
+/// The private key uid of a Pre-Active ECDSA Sign/Verify pair, destroyed.
+async fn destroyed_private_key(client: &mut Client, version: Version) -> String {
+    let (doomed, _) = sign_verify_pair(client, version, ecdsa_p256()).await;
+    ok(
+        client,
+        version,
+        Operation::DESTROY,
+        vec![uid_field(&doomed)],
+    )
+    .await;
+    doomed
+}
+
 #[tokio::test]
 async fn replacement_pair_is_linked_named_and_new() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_1, Version::V1_2, Version::V2_1] {
         let private_name = format!("signer-{version}");
         let (old_private, old_public) = create_pair(
             &mut client,
             version,
-            ec_common(),
+            ecdsa_p256(),
             vec![mask(SIGN), name(&private_name)],
             vec![mask(VERIFY), name(&format!("checker-{version}"))],
         )
@@ -154,17 +160,9 @@ async fn replacement_pair_is_linked_named_and_new() {
 async fn rsa_pair_is_replaced_by_a_new_modulus_of_the_same_size() {
     use rsa::pkcs1::DecodeRsaPublicKey;
     use rsa::traits::PublicKeyParts;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_4;
-    let (old_private, old_public) = create_pair(
-        &mut client,
-        version,
-        vec![algorithm(CryptographicAlgorithm::RSA), length(2048)],
-        vec![mask(SIGN)],
-        vec![mask(VERIFY)],
-    )
-    .await;
+    let (old_private, old_public) = sign_verify_pair(&mut client, version, rsa_2048()).await;
     let (_, new_public) = rekey(&mut client, version, vec![private_uid(&old_private)]).await;
     let old = rsa::RsaPublicKey::from_pkcs1_der(&material(
         &key_block(&mut client, version, &old_public, None).await,
@@ -185,8 +183,7 @@ async fn rsa_pair_is_replaced_by_a_new_modulus_of_the_same_size() {
 
 #[tokio::test]
 async fn offset_moves_activation_and_later_dates() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
         let activation = now() - 1000;
         let deactivation = activation + 50_000;
@@ -198,20 +195,13 @@ async fn offset_moves_activation_and_later_dates() {
         };
         // Deactivation Date is server-set in this server's attribute rules,
         // so Protect Stop Date (moved the same way) stands in for it.
-        let mut common = ec_common();
+        let mut common = ecdsa_p256();
         common.extend(dates());
         common.push((
             "Protect Stop Date",
             Item::new(tags::PROTECT_STOP_DATE, Value::DateTime(deactivation)),
         ));
-        let (old_private, _) = create_pair(
-            &mut client,
-            version,
-            common,
-            vec![mask(SIGN)],
-            vec![mask(VERIFY)],
-        )
-        .await;
+        let (old_private, _) = sign_verify_pair(&mut client, version, common).await;
         let before = now();
         let (new_private, new_public) = rekey(
             &mut client,
@@ -268,8 +258,7 @@ async fn offset_moves_activation_and_later_dates() {
 
 #[tokio::test]
 async fn id_placeholder_and_errors() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
         // Create Key Pair then Re-key Key Pair on the ID Placeholder, in one batch.
         let response = client
@@ -280,7 +269,7 @@ async fn id_placeholder_and_errors() {
                     op(
                         Operation::CREATE_KEY_PAIR,
                         Some(b"1"),
-                        pair_payload(version, ec_common(), vec![mask(SIGN)], vec![mask(VERIFY)]),
+                        pair_payload(version, ecdsa_p256(), vec![mask(SIGN)], vec![mask(VERIFY)]),
                     ),
                     op(Operation::RE_KEY_KEY_PAIR, Some(b"2"), vec![]),
                 ],
@@ -328,21 +317,7 @@ async fn id_placeholder_and_errors() {
             )
         );
         // A destroyed private key has no material to replace.
-        let (doomed, _) = create_pair(
-            &mut client,
-            version,
-            ec_common(),
-            vec![mask(SIGN)],
-            vec![mask(VERIFY)],
-        )
-        .await;
-        ok(
-            &mut client,
-            version,
-            Operation::DESTROY,
-            vec![uid_field(&doomed)],
-        )
-        .await;
+        let doomed = destroyed_private_key(&mut client, version).await;
         let reason = fails(
             &mut client,
             version,
@@ -356,24 +331,9 @@ async fn id_placeholder_and_errors() {
 
 #[tokio::test]
 async fn destroyed_key_in_1_1_is_refused_with_permission_denied() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_1;
-    let (doomed, _) = create_pair(
-        &mut client,
-        version,
-        ec_common(),
-        vec![mask(SIGN)],
-        vec![mask(VERIFY)],
-    )
-    .await;
-    ok(
-        &mut client,
-        version,
-        Operation::DESTROY,
-        vec![uid_field(&doomed)],
-    )
-    .await;
+    let doomed = destroyed_private_key(&mut client, version).await;
     let reason = fails(
         &mut client,
         version,

@@ -1,7 +1,7 @@
 //! RNG Retrieve (KMIP 1.2 §4.35, 2.1 §6.1.49): the requested number of bytes,
 //! different every time; out-of-range lengths are refused.
 
-use super::encrypt::{connect, VERSIONS};
+use super::encrypt::VERSIONS;
 use super::support::*;
 use kmip_conform::kmip::{tags, Operation, ResultReason};
 use kmip_conform::ttlv::{Item, Value};

@@ -2,7 +2,7 @@
 //! operating system's, which cannot be seeded; it accepts the request and
 //! reports Data Length 0, as the spec allows ("MAY elect to ignore").
 
-use super::encrypt::{bytes, connect, VERSIONS};
+use super::encrypt::{bytes, VERSIONS};
 use super::support::*;
 use kmip_conform::kmip::{tags, Operation, ResultReason};
 use kmip_conform::ttlv::Value;

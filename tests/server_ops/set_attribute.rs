@@ -11,8 +11,7 @@ fn new_attribute(item: Item) -> Item {
 
 #[tokio::test]
 async fn set_adds_then_replaces() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V2_0, Version::V2_1] {
         let uid = create_aes(&mut client, version, 128).await;
         let text = |s: &str| {
@@ -45,8 +44,7 @@ async fn set_adds_then_replaces() {
 
 #[tokio::test]
 async fn set_refuses_read_only_and_multi_valued() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
     let uid = create_aes(&mut client, version, 128).await;
     let read_only = new_attribute(Item::new(tags::INITIAL_DATE, Value::DateTime(0)));

@@ -3,8 +3,8 @@
 //! Ed25519; and the checks before signing (state, dates, mask, limits).
 
 use super::create_key_pair::{
-    algorithm, create_pair, crypto_parameters, key_block, length, mask, material, signing_pair,
-    spki_key, Field, DECRYPT, SIGN, VERIFY,
+    algorithm, create_pair, crypto_parameters, ecdsa_p256, key_block, length, mask, material,
+    rsa_2048, sign_verify_pair, signing_pair, spki_key, Field, DECRYPT, SIGN, VERIFY,
 };
 use super::support::*;
 use kmip_conform::kmip::{
@@ -24,10 +24,13 @@ pub async fn sign(
     parameters: Option<Item>,
     data: &[u8],
 ) -> Vec<u8> {
-    let mut fields = vec![uid_field(uid)];
-    fields.extend(parameters);
-    fields.push(Item::new(tags::DATA, Value::ByteString(data.to_vec())));
-    let payload = ok(client, version, Operation::SIGN, fields).await;
+    let payload = ok(
+        client,
+        version,
+        Operation::SIGN,
+        sign_payload(uid, parameters, data),
+    )
+    .await;
     assert_eq!(
         field(&payload, tags::UNIQUE_IDENTIFIER),
         &Value::TextString(uid.into())
@@ -43,23 +46,39 @@ pub fn sign_payload(uid: &str, parameters: Option<Item>, data: &[u8]) -> Vec<Ite
     fields
 }
 
-fn padding_and_hash(padding: PaddingMethod, hash: HashingAlgorithm) -> Item {
+/// Cryptographic Parameters with a padding method and a hashing algorithm.
+pub fn padding_and_hash(padding: PaddingMethod, hash: HashingAlgorithm) -> Item {
     crypto_parameters(&[
         (tags::PADDING_METHOD, padding.0),
         (tags::HASHING_ALGORITHM, hash.0),
     ])
 }
 
-fn rsa_common() -> Vec<Field> {
-    vec![algorithm(CryptographicAlgorithm::RSA), length(2048)]
+/// Cryptographic Parameters for PKCS#1 v1.5 with SHA-256.
+pub fn pkcs1_sha256() -> Option<Item> {
+    Some(padding_and_hash(
+        PaddingMethod::PKCS1_V1_5,
+        HashingAlgorithm::SHA_256,
+    ))
+}
+
+/// An active RSA-2048 private key with `private` attributes (its public key
+/// has the Verify mask).
+async fn active_rsa_private_key(
+    client: &mut Client,
+    version: Version,
+    private: Vec<Field>,
+) -> String {
+    let (uid, _) = create_pair(client, version, rsa_2048(), private, vec![mask(VERIFY)]).await;
+    activate(client, version, &uid).await;
+    uid
 }
 
 #[tokio::test]
 async fn rsa_signatures_verify_with_ring() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
-        let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+        let (private, public) = signing_pair(&mut client, version, rsa_2048()).await;
         let public_der = material(&key_block(&mut client, version, &public, None).await);
         let cases: [(
             PaddingMethod,
@@ -139,10 +158,9 @@ async fn rsa_signatures_verify_with_ring() {
 
 #[tokio::test]
 async fn key_attribute_parameters_apply_when_the_request_has_none() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
-    let mut common = rsa_common();
+    let mut common = rsa_2048();
     common.push((
         "Cryptographic Parameters",
         padding_and_hash(PaddingMethod::PSS, HashingAlgorithm::SHA_256),
@@ -172,8 +190,7 @@ async fn key_attribute_parameters_apply_when_the_request_has_none() {
 
 #[tokio::test]
 async fn ecdsa_and_ed25519_signatures_verify_with_ring() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
     let cases: [(
         i32,
@@ -224,172 +241,88 @@ async fn ecdsa_and_ed25519_signatures_verify_with_ring() {
 
 #[tokio::test]
 async fn sign_refuses_unusable_keys_and_parameters() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
-        let two = version.is_2x();
-        let pick = |v1: ResultReason, v2: ResultReason| if two { v2 } else { v1 };
-        let pkcs1 = || {
-            Some(padding_and_hash(
-                PaddingMethod::PKCS1_V1_5,
-                HashingAlgorithm::SHA_256,
-            ))
-        };
+        let pick = |v1: ResultReason, v2: ResultReason| by_version(version, v1, v2);
         // Pre-Active: only Active keys sign.
-        let (private, public) = create_pair(
-            &mut client,
-            version,
-            rsa_common(),
-            vec![mask(SIGN)],
-            vec![mask(VERIFY)],
-        )
-        .await;
+        let (private, public) = sign_verify_pair(&mut client, version, rsa_2048()).await;
         let reason = fails(
             &mut client,
             version,
             Operation::SIGN,
-            sign_payload(&private, pkcs1(), DATA),
+            sign_payload(&private, pkcs1_sha256(), DATA),
         )
         .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::PERMISSION_DENIED,
-                ResultReason::WRONG_KEY_LIFECYCLE_STATE
-            )
-        );
+        assert_eq!(reason, wrong_state_reason(version), "{version} pre-active");
         activate(&mut client, version, &private).await;
         activate(&mut client, version, &public).await;
-        // A public key does not sign.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload(&public, pkcs1(), DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::INVALID_FIELD,
-                ResultReason::INVALID_OBJECT_TYPE
-            )
-        );
-        // RSA needs parameters (KMIP 1.2 §4.31) and they must fit the key.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload(&private, None, DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::INVALID_FIELD,
-                ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-            )
+        // A private key whose mask does not include Sign.
+        let decrypt_only = active_rsa_private_key(&mut client, version, vec![mask(DECRYPT)]).await;
+        let bad_parameters = pick(
+            ResultReason::INVALID_FIELD,
+            ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS,
         );
         let ecdsa_dsa = Some(crypto_parameters(&[(
             tags::DIGITAL_SIGNATURE_ALGORITHM,
             DigitalSignatureAlgorithm::ECDSA_WITH_SHA256.0,
         )]));
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload(&private, ecdsa_dsa, DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::INVALID_FIELD,
-                ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-            )
-        );
         let oaep = Some(padding_and_hash(
             PaddingMethod::OAEP,
             HashingAlgorithm::SHA_256,
         ));
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload(&private, oaep, DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::INVALID_FIELD,
-                ResultReason::BAD_CRYPTOGRAPHIC_PARAMETERS
-            )
-        );
-        // No Data.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            vec![uid_field(&private)],
-        )
-        .await;
-        assert_eq!(reason, ResultReason::INVALID_MESSAGE);
-        // Unknown object.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload("no-such-key", pkcs1(), DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(ResultReason::ITEM_NOT_FOUND, ResultReason::OBJECT_NOT_FOUND)
-        );
-        // A private key whose mask does not include Sign.
-        let (decrypt_only, _) = create_pair(
-            &mut client,
-            version,
-            rsa_common(),
-            vec![mask(DECRYPT)],
-            vec![mask(VERIFY)],
-        )
-        .await;
-        activate(&mut client, version, &decrypt_only).await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGN,
-            sign_payload(&decrypt_only, pkcs1(), DATA),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::PERMISSION_DENIED,
-                ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-            )
-        );
+        let cases = vec![
+            (
+                "public key",
+                sign_payload(&public, pkcs1_sha256(), DATA),
+                pick(
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INVALID_OBJECT_TYPE,
+                ),
+            ),
+            // RSA needs parameters (KMIP 1.2 §4.31) and they must fit the key.
+            (
+                "no parameters",
+                sign_payload(&private, None, DATA),
+                bad_parameters,
+            ),
+            (
+                "ECDSA algorithm",
+                sign_payload(&private, ecdsa_dsa, DATA),
+                bad_parameters,
+            ),
+            (
+                "OAEP padding",
+                sign_payload(&private, oaep, DATA),
+                bad_parameters,
+            ),
+            (
+                "no data",
+                vec![uid_field(&private)],
+                ResultReason::INVALID_MESSAGE,
+            ),
+            (
+                "unknown",
+                sign_payload("no-such-key", pkcs1_sha256(), DATA),
+                not_found_reason(version),
+            ),
+            (
+                "usage mask",
+                sign_payload(&decrypt_only, pkcs1_sha256(), DATA),
+                usage_mask_reason(version),
+            ),
+        ];
+        assert_failures(&mut client, version, Operation::SIGN, cases).await;
     }
 }
 
 #[tokio::test]
 async fn protect_stop_date_and_usage_limits_end_signing() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
-        let pkcs1 = || {
-            Some(padding_and_hash(
-                PaddingMethod::PKCS1_V1_5,
-                HashingAlgorithm::SHA_256,
-            ))
-        };
         // Protect Stop Date in the past (CS-AC-M-8): no more signing.
-        let (private, _) = create_pair(
+        let private = active_rsa_private_key(
             &mut client,
             version,
-            rsa_common(),
             vec![
                 mask(SIGN),
                 (
@@ -397,23 +330,20 @@ async fn protect_stop_date_and_usage_limits_end_signing() {
                     Item::new(tags::PROTECT_STOP_DATE, Value::DateTime(1_000_000_000)),
                 ),
             ],
-            vec![mask(VERIFY)],
         )
         .await;
-        activate(&mut client, version, &private).await;
         let reason = fails(
             &mut client,
             version,
             Operation::SIGN,
-            sign_payload(&private, pkcs1(), DATA),
+            sign_payload(&private, pkcs1_sha256(), DATA),
         )
         .await;
-        let expected = if version.is_2x() {
-            ResultReason::WRONG_KEY_LIFECYCLE_STATE
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, expected, "Protect Stop Date passed on {version}");
+        assert_eq!(
+            reason,
+            wrong_state_reason(version),
+            "Protect Stop Date passed on {version}"
+        );
         // Usage Limits of one object: one signature, then refused (KMIP 1.2 §4.31).
         let limits = Item::structure(
             tags::USAGE_LIMITS,
@@ -423,39 +353,34 @@ async fn protect_stop_date_and_usage_limits_end_signing() {
                 Item::new(tags::USAGE_LIMITS_UNIT, Value::Enumeration(2)),
             ],
         );
-        let (limited, _) = create_pair(
+        let limited = active_rsa_private_key(
             &mut client,
             version,
-            rsa_common(),
             vec![mask(SIGN), ("Usage Limits", limits)],
-            vec![mask(VERIFY)],
         )
         .await;
-        activate(&mut client, version, &limited).await;
-        sign(&mut client, version, &limited, pkcs1(), DATA).await;
+        sign(&mut client, version, &limited, pkcs1_sha256(), DATA).await;
         let reason = fails(
             &mut client,
             version,
             Operation::SIGN,
-            sign_payload(&limited, pkcs1(), DATA),
+            sign_payload(&limited, pkcs1_sha256(), DATA),
         )
         .await;
-        let expected = if version.is_2x() {
-            ResultReason::USAGE_LIMIT_EXCEEDED
-        } else {
-            ResultReason::PERMISSION_DENIED
-        };
-        assert_eq!(reason, expected, "Usage Limits exhausted on {version}");
+        assert_eq!(
+            reason,
+            usage_limit_reason(version),
+            "Usage Limits exhausted on {version}"
+        );
     }
 }
 
 #[tokio::test]
 async fn digested_data_is_signed_as_given_for_rsa() {
     use sha2::Digest;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
-    let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+    let (private, public) = signing_pair(&mut client, version, rsa_2048()).await;
     let public_der = material(&key_block(&mut client, version, &public, None).await);
     let digest = sha2::Sha256::digest(DATA).to_vec();
     for (padding, verification) in [
@@ -495,12 +420,7 @@ async fn digested_data_is_signed_as_given_for_rsa() {
     )
     .await;
     assert_eq!(reason, ResultReason::INVALID_MESSAGE);
-    let (ec_private, _) = signing_pair(
-        &mut client,
-        version,
-        vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
-    )
-    .await;
+    let (ec_private, _) = signing_pair(&mut client, version, ecdsa_p256()).await;
     let reason = fails(
         &mut client,
         version,
@@ -518,10 +438,9 @@ async fn digested_data_is_signed_as_given_for_rsa() {
 async fn pss_salt_length_is_honoured_and_bounded() {
     use rsa::pkcs1::DecodeRsaPublicKey;
     use sha2::Digest;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_4;
-    let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+    let (private, public) = signing_pair(&mut client, version, rsa_2048()).await;
     let public_key = rsa::RsaPublicKey::from_pkcs1_der(&material(
         &key_block(&mut client, version, &public, None).await,
     ))

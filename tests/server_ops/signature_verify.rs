@@ -3,14 +3,14 @@
 //! server; tampered data or signatures are Invalid; the checks before use.
 
 use super::create_key_pair::{
-    algorithm, create_pair, crypto_parameters, key_block, length, mask, material, signing_pair,
-    Field, SIGN, VERIFY,
+    algorithm, create_pair, key_block, length, mask, material, rsa_2048, sign_verify_pair,
+    signing_pair, SIGN, VERIFY,
 };
-use super::sign::DATA;
+use super::sign::{self, DATA};
 use super::support::*;
 use kmip_conform::kmip::{
     tags, CryptographicAlgorithm, HashingAlgorithm, ObjectType, Operation, PaddingMethod,
-    ResultReason, ValidityIndicator, Version,
+    ResultReason, RevocationReasonCode, ValidityIndicator, Version,
 };
 use kmip_conform::ttlv::{Item, Value};
 use ring::signature as ring_sig;
@@ -58,15 +58,30 @@ pub async fn verify(
     }
 }
 
+/// Cryptographic Parameters with a padding method and a hashing algorithm.
 fn padding_and_hash(padding: PaddingMethod, hash: HashingAlgorithm) -> Option<Item> {
-    Some(crypto_parameters(&[
-        (tags::PADDING_METHOD, padding.0),
-        (tags::HASHING_ALGORITHM, hash.0),
-    ]))
+    Some(sign::padding_and_hash(padding, hash))
 }
 
-fn rsa_common() -> Vec<Field> {
-    vec![algorithm(CryptographicAlgorithm::RSA), length(2048)]
+/// Asserts that `signature` over [`DATA`] is Valid and the same signature
+/// over other data is Invalid, with the key's own parameters.
+async fn assert_valid_for_data_only(
+    client: &mut Client,
+    version: Version,
+    public: &str,
+    signature: &[u8],
+    label: &str,
+) {
+    assert_eq!(
+        verify(client, version, public, None, DATA, signature).await,
+        ValidityIndicator::VALID,
+        "{label}"
+    );
+    assert_eq!(
+        verify(client, version, public, None, b"x", signature).await,
+        ValidityIndicator::INVALID,
+        "{label} other data"
+    );
 }
 
 /// Signs with ring using a PKCS#1 RSA private key.
@@ -85,10 +100,9 @@ fn ring_rsa_sign(pkcs1: &[u8], scheme: &'static dyn ring_sig::RsaEncoding) -> Ve
 
 #[tokio::test]
 async fn rsa_signatures_made_with_ring_verify_on_the_server() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
-        let (private, public) = signing_pair(&mut client, version, rsa_common()).await;
+        let (private, public) = signing_pair(&mut client, version, rsa_2048()).await;
         let pkcs1 = material(&key_block(&mut client, version, &private, None).await);
         let cases: [(
             PaddingMethod,
@@ -177,8 +191,7 @@ async fn rsa_signatures_made_with_ring_verify_on_the_server() {
 
 #[tokio::test]
 async fn ecdsa_and_ed25519_signatures_made_with_ring_verify_on_the_server() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let rng = ring::rand::SystemRandom::new();
     for (version, bits, signing) in [
         (
@@ -201,31 +214,8 @@ async fn ecdsa_and_ed25519_signatures_made_with_ring_verify_on_the_server() {
         let pkcs8 = material(&key_block(&mut client, version, &private, None).await);
         let pair = ring_sig::EcdsaKeyPair::from_pkcs8(signing, &pkcs8, &rng).expect("PKCS#8");
         let signature = pair.sign(&rng, DATA).expect("ring signs");
-        assert_eq!(
-            verify(
-                &mut client,
-                version,
-                &public,
-                None,
-                DATA,
-                signature.as_ref()
-            )
-            .await,
-            ValidityIndicator::VALID,
-            "P-{bits} on {version}"
-        );
-        assert_eq!(
-            verify(
-                &mut client,
-                version,
-                &public,
-                None,
-                b"x",
-                signature.as_ref()
-            )
-            .await,
-            ValidityIndicator::INVALID
-        );
+        let label = format!("P-{bits} on {version}");
+        assert_valid_for_data_only(&mut client, version, &public, signature.as_ref(), &label).await;
     }
     let version = Version::V2_1;
     let (private, public) = signing_pair(
@@ -237,36 +227,12 @@ async fn ecdsa_and_ed25519_signatures_made_with_ring_verify_on_the_server() {
     let pkcs8 = material(&key_block(&mut client, version, &private, None).await);
     let pair = ring_sig::Ed25519KeyPair::from_pkcs8(&pkcs8).expect("PKCS#8");
     let signature = pair.sign(DATA);
-    assert_eq!(
-        verify(
-            &mut client,
-            version,
-            &public,
-            None,
-            DATA,
-            signature.as_ref()
-        )
-        .await,
-        ValidityIndicator::VALID
-    );
-    assert_eq!(
-        verify(
-            &mut client,
-            version,
-            &public,
-            None,
-            b"x",
-            signature.as_ref()
-        )
-        .await,
-        ValidityIndicator::INVALID
-    );
+    assert_valid_for_data_only(&mut client, version, &public, signature.as_ref(), "Ed25519").await;
 }
 
 #[tokio::test]
 async fn a_certificate_verifies_with_its_subject_key() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
     let certificate = rcgen::CertificateParams::new(vec!["signer.example".to_string()])
         .unwrap()
@@ -314,24 +280,11 @@ async fn a_certificate_verifies_with_its_subject_key() {
 
 #[tokio::test]
 async fn verify_checks_state_dates_mask_and_request() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
-        let two = version.is_2x();
-        let pick = |v1: ResultReason, v2: ResultReason| if two { v2 } else { v1 };
-        let wrong_state = pick(
-            ResultReason::PERMISSION_DENIED,
-            ResultReason::WRONG_KEY_LIFECYCLE_STATE,
-        );
+        let wrong_state = wrong_state_reason(version);
         let pkcs = || padding_and_hash(PaddingMethod::PKCS1_V1_5, HashingAlgorithm::SHA_256);
-        let (private, public) = create_pair(
-            &mut client,
-            version,
-            rsa_common(),
-            vec![mask(SIGN)],
-            vec![mask(VERIFY)],
-        )
-        .await;
+        let (private, public) = sign_verify_pair(&mut client, version, rsa_2048()).await;
         let pkcs1 = material(&key_block(&mut client, version, &private, None).await);
         let signature = ring_rsa_sign(&pkcs1, &ring_sig::RSA_PKCS1_SHA256);
         let call = |uid: &str| verify_payload(uid, pkcs(), DATA, &signature);
@@ -346,48 +299,33 @@ async fn verify_checks_state_dates_mask_and_request() {
         assert_eq!(reason, wrong_state, "pre-active on {version}");
         activate(&mut client, version, &public).await;
         activate(&mut client, version, &private).await;
-        // A private key is not for verifying.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGNATURE_VERIFY,
-            call(&private),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::INVALID_FIELD,
-                ResultReason::INVALID_OBJECT_TYPE
-            )
-        );
-        // No Signature Data.
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGNATURE_VERIFY,
-            vec![
-                uid_field(&public),
-                Item::new(tags::DATA, Value::ByteString(DATA.to_vec())),
-            ],
-        )
-        .await;
-        assert_eq!(reason, ResultReason::INVALID_MESSAGE);
-        // A Deactivated key still verifies (KMIP 1.2 §3.22).
-        ok(
-            &mut client,
-            version,
-            Operation::REVOKE,
-            vec![
-                uid_field(&public),
-                Item::structure(
-                    tags::REVOCATION_REASON,
-                    vec![Item::new(
-                        tags::REVOCATION_REASON_CODE,
-                        Value::Enumeration(1),
-                    )],
+        let cases = vec![
+            // A private key is not for verifying.
+            (
+                "private key",
+                call(&private),
+                by_version(
+                    version,
+                    ResultReason::INVALID_FIELD,
+                    ResultReason::INVALID_OBJECT_TYPE,
                 ),
-            ],
+            ),
+            (
+                "no Signature Data",
+                vec![
+                    uid_field(&public),
+                    Item::new(tags::DATA, Value::ByteString(DATA.to_vec())),
+                ],
+                ResultReason::INVALID_MESSAGE,
+            ),
+        ];
+        assert_failures(&mut client, version, Operation::SIGNATURE_VERIFY, cases).await;
+        // A Deactivated key still verifies (KMIP 1.2 §3.22).
+        revoke(
+            &mut client,
+            version,
+            &public,
+            RevocationReasonCode::UNSPECIFIED,
         )
         .await;
         assert_eq!(
@@ -398,7 +336,7 @@ async fn verify_checks_state_dates_mask_and_request() {
         let (_, not_yet) = create_pair(
             &mut client,
             version,
-            rsa_common(),
+            rsa_2048(),
             vec![mask(SIGN)],
             vec![
                 mask(VERIFY),
@@ -410,36 +348,19 @@ async fn verify_checks_state_dates_mask_and_request() {
         )
         .await;
         activate(&mut client, version, &not_yet).await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGNATURE_VERIFY,
-            call(&not_yet),
-        )
-        .await;
-        assert_eq!(reason, wrong_state, "Process Start Date on {version}");
         let (_, no_verify) = create_pair(
             &mut client,
             version,
-            rsa_common(),
+            rsa_2048(),
             vec![mask(SIGN)],
             vec![mask(super::create_key_pair::ENCRYPT)],
         )
         .await;
         activate(&mut client, version, &no_verify).await;
-        let reason = fails(
-            &mut client,
-            version,
-            Operation::SIGNATURE_VERIFY,
-            call(&no_verify),
-        )
-        .await;
-        assert_eq!(
-            reason,
-            pick(
-                ResultReason::PERMISSION_DENIED,
-                ResultReason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
-            )
-        );
+        let cases = vec![
+            ("Process Start Date", call(&not_yet), wrong_state),
+            ("usage mask", call(&no_verify), usage_mask_reason(version)),
+        ];
+        assert_failures(&mut client, version, Operation::SIGNATURE_VERIFY, cases).await;
     }
 }

@@ -4,7 +4,7 @@
 //! server cannot judge answers Unknown.
 
 use super::certify::{
-    certificate_der, certificate_structure, certify, ec_key, fails_with, issuing_ca,
+    certificate_der, certificate_structure, certify, ec_key, fails_with_each, issuing_ca,
     register_certificate, register_public_key, VERSIONS,
 };
 use super::support::*;
@@ -100,10 +100,14 @@ async fn issued(client: &mut Client, version: Version) -> String {
     certify(client, version, vec![uid_field(&key)]).await
 }
 
+/// Certificate structures for each DER certificate, in order.
+fn certificates(ders: &[&[u8]]) -> Vec<Item> {
+    ders.iter().map(|der| certificate_structure(der)).collect()
+}
+
 #[tokio::test]
 async fn validate_certificates_the_server_issued() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         let uid = issued(&mut client, version).await;
         let leaf = certificate_der(&mut client, version, &uid).await;
@@ -124,7 +128,7 @@ async fn validate_certificates_the_server_issued() {
             .await,
             V::VALID
         );
-        let full = vec![certificate_structure(&leaf), certificate_structure(&ca)];
+        let full = certificates(&[&leaf, &ca]);
         assert_eq!(
             validity(&mut client, version, full.clone(), None).await,
             V::VALID,
@@ -153,13 +157,7 @@ async fn validate_certificates_the_server_issued() {
         );
         // Wrong order: the CA first.
         assert_eq!(
-            validity(
-                &mut client,
-                version,
-                vec![certificate_structure(&ca), certificate_structure(&leaf)],
-                None
-            )
-            .await,
+            validity(&mut client, version, certificates(&[&ca, &leaf]), None).await,
             V::INVALID
         );
         // A broken signature.
@@ -185,20 +183,11 @@ async fn validate_certificates_the_server_issued() {
             V::INVALID
         );
         // Revoked (compromised): no longer valid by uid.
-        ok(
+        revoke(
             &mut client,
             version,
-            Operation::REVOKE,
-            vec![
-                uid_field(&uid),
-                Item::structure(
-                    tags::REVOCATION_REASON,
-                    vec![Item::new(
-                        tags::REVOCATION_REASON_CODE,
-                        Value::Enumeration(RevocationReasonCode::KEY_COMPROMISE.0),
-                    )],
-                ),
-            ],
+            &uid,
+            RevocationReasonCode::KEY_COMPROMISE,
         )
         .await;
         assert_eq!(
@@ -210,18 +199,11 @@ async fn validate_certificates_the_server_issued() {
 
 #[tokio::test]
 async fn validate_a_chain_to_a_registered_root() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
         use ValidityIndicator as V;
         let chain = test_chain(&format!("validate-{version}"));
-        let full = || {
-            vec![
-                certificate_structure(&chain.leaf),
-                certificate_structure(&chain.intermediate),
-                certificate_structure(&chain.root),
-            ]
-        };
+        let full = || certificates(&[&chain.leaf, &chain.intermediate, &chain.root]);
         // Unknown root: not a trust anchor until registered.
         assert_eq!(
             validity(&mut client, version, full(), None).await,
@@ -234,10 +216,7 @@ async fn validate_a_chain_to_a_registered_root() {
             validity(
                 &mut client,
                 version,
-                vec![
-                    certificate_structure(&chain.leaf),
-                    certificate_structure(&chain.intermediate)
-                ],
+                certificates(&[&chain.leaf, &chain.intermediate]),
                 None
             )
             .await,
@@ -264,10 +243,7 @@ async fn validate_a_chain_to_a_registered_root() {
             validity(
                 &mut client,
                 version,
-                vec![
-                    certificate_structure(&chain.leaf),
-                    certificate_structure(&chain.root)
-                ],
+                certificates(&[&chain.leaf, &chain.root]),
                 None
             )
             .await,
@@ -277,11 +253,7 @@ async fn validate_a_chain_to_a_registered_root() {
             validity(
                 &mut client,
                 version,
-                vec![
-                    certificate_structure(&chain.intermediate),
-                    certificate_structure(&chain.leaf),
-                    certificate_structure(&chain.root)
-                ],
+                certificates(&[&chain.intermediate, &chain.leaf, &chain.root]),
                 None
             )
             .await,
@@ -291,11 +263,7 @@ async fn validate_a_chain_to_a_registered_root() {
             validity(
                 &mut client,
                 version,
-                vec![
-                    certificate_structure(&chain.leaf),
-                    certificate_structure(&tampered(&chain.intermediate, 4)),
-                    certificate_structure(&chain.root)
-                ],
+                certificates(&[&chain.leaf, &tampered(&chain.intermediate, 4), &chain.root]),
                 None
             )
             .await,
@@ -307,30 +275,18 @@ async fn validate_a_chain_to_a_registered_root() {
             validity(
                 &mut client,
                 version,
-                vec![
-                    certificate_structure(&impostor.leaf),
-                    certificate_structure(&impostor.intermediate)
-                ],
+                certificates(&[&impostor.leaf, &impostor.intermediate]),
                 None
             )
             .await,
             V::INVALID
         );
         // A compromised root anchors nothing any more.
-        ok(
+        revoke(
             &mut client,
             version,
-            Operation::REVOKE,
-            vec![
-                uid_field(&root),
-                Item::structure(
-                    tags::REVOCATION_REASON,
-                    vec![Item::new(
-                        tags::REVOCATION_REASON_CODE,
-                        Value::Enumeration(RevocationReasonCode::CA_COMPROMISE.0),
-                    )],
-                ),
-            ],
+            &root,
+            RevocationReasonCode::CA_COMPROMISE,
         )
         .await;
         assert_eq!(
@@ -342,8 +298,7 @@ async fn validate_a_chain_to_a_registered_root() {
 
 #[tokio::test]
 async fn validate_answers_unknown_for_a_non_x509_certificate() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
         let pgp = Item::structure(
             tags::CERTIFICATE,
@@ -364,58 +319,43 @@ async fn validate_answers_unknown_for_a_non_x509_certificate() {
 
 #[tokio::test]
 async fn validate_errors() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in VERSIONS {
-        let v2 = version.is_2x();
-        // No chain at all (KMIP 1.2 §11.25).
-        fails_with(
-            &mut client,
-            version,
-            Operation::VALIDATE,
-            vec![],
-            ResultReason::INVALID_MESSAGE,
-        )
-        .await;
-        fails_with(
-            &mut client,
-            version,
-            Operation::VALIDATE,
-            vec![uid_field("no-such-certificate")],
-            if v2 {
-                ResultReason::OBJECT_NOT_FOUND
-            } else {
-                ResultReason::INVALID_MESSAGE
-            },
-        )
-        .await;
         let key = create_aes(&mut client, version, 128).await;
-        fails_with(
-            &mut client,
-            version,
-            Operation::VALIDATE,
-            vec![uid_field(&key)],
-            if v2 {
-                ResultReason::INVALID_OBJECT_TYPE
-            } else {
-                ResultReason::INVALID_MESSAGE
-            },
-        )
-        .await;
-        // A Certificate structure without a value.
-        fails_with(
-            &mut client,
-            version,
-            Operation::VALIDATE,
-            vec![Item::structure(
-                tags::CERTIFICATE,
-                vec![Item::new(
-                    tags::CERTIFICATE_TYPE,
-                    Value::Enumeration(CertificateType::X_509.0),
+        let cases = vec![
+            // No chain at all (KMIP 1.2 §11.25).
+            ("no chain", vec![], ResultReason::INVALID_MESSAGE),
+            (
+                "unknown",
+                vec![uid_field("no-such-certificate")],
+                by_version(
+                    version,
+                    ResultReason::INVALID_MESSAGE,
+                    ResultReason::OBJECT_NOT_FOUND,
+                ),
+            ),
+            (
+                "symmetric key",
+                vec![uid_field(&key)],
+                by_version(
+                    version,
+                    ResultReason::INVALID_MESSAGE,
+                    ResultReason::INVALID_OBJECT_TYPE,
+                ),
+            ),
+            // A Certificate structure without a value.
+            (
+                "no value",
+                vec![Item::structure(
+                    tags::CERTIFICATE,
+                    vec![Item::new(
+                        tags::CERTIFICATE_TYPE,
+                        Value::Enumeration(CertificateType::X_509.0),
+                    )],
                 )],
-            )],
-            ResultReason::INVALID_FIELD,
-        )
-        .await;
+                ResultReason::INVALID_FIELD,
+            ),
+        ];
+        fails_with_each(&mut client, version, Operation::VALIDATE, cases).await;
     }
 }

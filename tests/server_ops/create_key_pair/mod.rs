@@ -83,13 +83,12 @@ async fn check_half(
 
 #[tokio::test]
 async fn rsa_2048_pair_is_linked_described_and_usable_in_every_version() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_0, Version::V1_2, Version::V1_4, Version::V2_1] {
         let (private, public) = create_pair(
             &mut client,
             version,
-            vec![algorithm(CryptographicAlgorithm::RSA), length(2048)],
+            rsa_2048(),
             vec![mask(SIGN), name(&format!("rsa-private-{version}"))],
             vec![mask(VERIFY), name(&format!("rsa-public-{version}"))],
         )
@@ -141,8 +140,7 @@ async fn rsa_2048_pair_is_linked_described_and_usable_in_every_version() {
 
 #[tokio::test]
 async fn rsa_3072_pair() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
     let (private, public) = create_pair(
         &mut client,
@@ -172,15 +170,12 @@ async fn rsa_3072_pair() {
 
 #[tokio::test]
 async fn rsa_4096_pair() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_4;
-    let (private, _) = create_pair(
+    let (private, _) = sign_verify_pair(
         &mut client,
         version,
         vec![algorithm(CryptographicAlgorithm::RSA), length(4096)],
-        vec![mask(SIGN)],
-        vec![mask(VERIFY)],
     )
     .await;
     use rsa::pkcs1::DecodeRsaPrivateKey;
@@ -197,14 +192,9 @@ async fn ec_pairs_by_length_and_by_curve_hold_pkcs8_and_x509() {
     use ring::signature::{
         EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_ASN1_SIGNING, ECDSA_P384_SHA384_ASN1_SIGNING,
     };
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let cases = [
-        (
-            Version::V1_2,
-            vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
-            256,
-        ),
+        (Version::V1_2, ecdsa_p256(), 256),
         (
             Version::V2_1,
             vec![
@@ -224,14 +214,7 @@ async fn ec_pairs_by_length_and_by_curve_hold_pkcs8_and_x509() {
         ),
     ];
     for (version, common, bits) in cases {
-        let (private, public) = create_pair(
-            &mut client,
-            version,
-            common,
-            vec![mask(SIGN)],
-            vec![mask(VERIFY)],
-        )
-        .await;
+        let (private, public) = sign_verify_pair(&mut client, version, common).await;
         let private_block = key_block(&mut client, version, &private, None).await;
         let public_block = key_block(&mut client, version, &public, None).await;
         assert_eq!(format_of(&private_block), KeyFormatType::PKCS_8);
@@ -265,15 +248,12 @@ async fn ec_pairs_by_length_and_by_curve_hold_pkcs8_and_x509() {
 #[tokio::test]
 async fn ed25519_pair_in_2x_only() {
     use ring::signature::{Ed25519KeyPair, KeyPair};
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_0;
-    let (private, public) = create_pair(
+    let (private, public) = sign_verify_pair(
         &mut client,
         version,
         vec![algorithm(CryptographicAlgorithm::ED25519)],
-        vec![mask(SIGN)],
-        vec![mask(VERIFY)],
     )
     .await;
     let pkcs8 = material(&key_block(&mut client, version, &private, None).await);
@@ -304,17 +284,9 @@ async fn ed25519_pair_in_2x_only() {
 async fn get_converts_rsa_keys_between_formats() {
     use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
     use rsa::traits::PublicKeyParts;
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
-    let (private, public) = create_pair(
-        &mut client,
-        version,
-        vec![algorithm(CryptographicAlgorithm::RSA), length(2048)],
-        vec![mask(SIGN)],
-        vec![mask(VERIFY)],
-    )
-    .await;
+    let (private, public) = sign_verify_pair(&mut client, version, rsa_2048()).await;
     let pkcs8 = key_block(&mut client, version, &private, Some(KeyFormatType::PKCS_8)).await;
     assert_eq!(format_of(&pkcs8), KeyFormatType::PKCS_8);
     let key = rsa::RsaPrivateKey::from_pkcs8_der(&material(&pkcs8)).expect("PKCS#8");
@@ -329,10 +301,7 @@ async fn get_converts_rsa_keys_between_formats() {
         Some(KeyFormatType::TRANSPARENT_RSA_PRIVATE_KEY),
     )
     .await;
-    let numbers = transparent
-        .child(tags::KEY_VALUE)
-        .and_then(|v| v.child(tags::KEY_MATERIAL))
-        .expect("Key Material");
+    let numbers = key_material(&transparent);
     let big = |tag| match field(numbers, tag) {
         Value::BigInteger(b) => rsa::BigUint::from_bytes_be(b),
         other => panic!("{tag:?} is {other:?}"),
@@ -370,8 +339,7 @@ async fn get_converts_rsa_keys_between_formats() {
 
 #[tokio::test]
 async fn id_placeholder_is_the_private_key() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V1_2;
     let response = client
         .call(&request(
@@ -381,12 +349,7 @@ async fn id_placeholder_is_the_private_key() {
                 op(
                     Operation::CREATE_KEY_PAIR,
                     Some(b"1"),
-                    pair_payload(
-                        version,
-                        vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
-                        vec![mask(SIGN)],
-                        vec![mask(VERIFY)],
-                    ),
+                    pair_payload(version, ecdsa_p256(), vec![mask(SIGN)], vec![mask(VERIFY)]),
                 ),
                 op(Operation::ACTIVATE, Some(b"2"), vec![]),
             ],
@@ -422,8 +385,7 @@ type BadCase = (
 
 #[tokio::test]
 async fn bad_requests_are_refused_with_the_versions_reason() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     for version in [Version::V1_2, Version::V2_1] {
         let invalid_value = if version.is_2x() {
             ResultReason::INVALID_ATTRIBUTE_VALUE
@@ -483,7 +445,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
             ),
             (
                 "EC key that decrypts",
-                vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
+                ecdsa_p256(),
                 vec![mask(DECRYPT)],
                 vec![mask(VERIFY)],
                 invalid_value,
@@ -530,7 +492,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
         create_pair(
             &mut client,
             version,
-            vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
+            ecdsa_p256(),
             vec![mask(SIGN), name(&taken)],
             vec![mask(VERIFY)],
         )
@@ -541,7 +503,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
             Operation::CREATE_KEY_PAIR,
             pair_payload(
                 version,
-                vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
+                ecdsa_p256(),
                 vec![mask(SIGN)],
                 vec![mask(VERIFY), name(&taken)],
             ),
@@ -550,14 +512,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
         assert_eq!(reason, non_unique, "taken Name on {version}");
     }
     // KMIP 1.x requires a Cryptographic Usage Mask for both keys (Table 141); 2.x does not.
-    let no_mask = |v| {
-        pair_payload(
-            v,
-            vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)],
-            vec![mask(SIGN)],
-            vec![],
-        )
-    };
+    let no_mask = |v| pair_payload(v, ecdsa_p256(), vec![mask(SIGN)], vec![]);
     assert_eq!(
         fails(
             &mut client,
@@ -579,8 +534,7 @@ async fn bad_requests_are_refused_with_the_versions_reason() {
 
 #[tokio::test]
 async fn algorithm_stated_for_one_half_describes_both() {
-    let server = start(|_| {}).await;
-    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    let (_server, mut client) = connect().await;
     let version = Version::V2_1;
     let (private, public) = create_pair(
         &mut client,

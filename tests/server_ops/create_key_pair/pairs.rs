@@ -50,6 +50,16 @@ pub fn curve(c: RecommendedCurve) -> Field {
     )
 }
 
+/// Common attributes of a 2048-bit RSA pair.
+pub fn rsa_2048() -> Vec<Field> {
+    vec![algorithm(CryptographicAlgorithm::RSA), length(2048)]
+}
+
+/// Common attributes of an ECDSA P-256 pair (by length).
+pub fn ecdsa_p256() -> Vec<Field> {
+    vec![algorithm(CryptographicAlgorithm::ECDSA), length(256)]
+}
+
 /// Cryptographic Parameters with the given (tag, enumeration) fields.
 pub fn crypto_parameters(fields: &[(Tag, u32)]) -> Item {
     Item::structure(
@@ -118,20 +128,30 @@ pub async fn create_pair(
     )
 }
 
-/// An active Sign/Verify pair described by `common`.
-pub async fn signing_pair(
+/// A Pre-Active pair described by `common`, Sign mask on the private key
+/// and Verify on the public key; returns (private uid, public uid).
+pub async fn sign_verify_pair(
     client: &mut Client,
     version: Version,
     common: Vec<Field>,
 ) -> (String, String) {
-    let (private, public) = create_pair(
+    create_pair(
         client,
         version,
         common,
         vec![mask(SIGN)],
         vec![mask(VERIFY)],
     )
-    .await;
+    .await
+}
+
+/// An active Sign/Verify pair described by `common`.
+pub async fn signing_pair(
+    client: &mut Client,
+    version: Version,
+    common: Vec<Field>,
+) -> (String, String) {
+    let (private, public) = sign_verify_pair(client, version, common).await;
     activate(client, version, &private).await;
     activate(client, version, &public).await;
     (private, public)
@@ -160,14 +180,17 @@ pub async fn key_block(
     object.child(tags::KEY_BLOCK).expect("Key Block").clone()
 }
 
-/// The Key Material bytes of a Key Block.
-pub fn material(block: &Item) -> Vec<u8> {
-    match &block
+/// The Key Material item of a Key Block (bytes or a transparent structure).
+pub fn key_material(block: &Item) -> &Item {
+    block
         .child(tags::KEY_VALUE)
         .and_then(|v| v.child(tags::KEY_MATERIAL))
         .expect("Key Material")
-        .value
-    {
+}
+
+/// The Key Material bytes of a Key Block.
+pub fn material(block: &Item) -> Vec<u8> {
+    match &key_material(block).value {
         Value::ByteString(b) => b.clone(),
         other => panic!("Key Material is {other:?}"),
     }

@@ -2,11 +2,11 @@
 //! Verify, RNG, Hash, Derive Key): key registration, Cryptographic
 //! Parameters, and a reference AES written on the bare block cipher.
 
-use super::super::common::kmip_client::TestServer;
 use super::super::support::*;
 use aes::cipher::{BlockEncrypt, KeyInit};
 use kmip_conform::kmip::{
-    tags, BlockCipherMode, CryptographicAlgorithm, ObjectType, Operation, PaddingMethod, Version,
+    tags, BlockCipherMode, CryptographicAlgorithm, ObjectType, Operation, PaddingMethod,
+    UsageLimitsUnit, Version,
 };
 use kmip_conform::ttlv::{Item, Value};
 
@@ -21,15 +21,6 @@ pub const MAC_VERIFY: i32 = 0x100;
 pub const DERIVE_KEY: i32 = 0x200;
 
 pub const KEY_128: [u8; 16] = *b"0123456789abcdef";
-
-/// A fresh server and a client connected to it.
-pub async fn connect() -> (TestServer, Client) {
-    let server = start(|_| {}).await;
-    let client = Client::connect(&server, Cert::Valid)
-        .await
-        .expect("connect");
-    (server, client)
-}
 
 /// Registers a Raw symmetric key with a usage mask and extra attributes
 /// (1.x name, tagged item) and returns its Unique Identifier (Pre-Active).
@@ -103,6 +94,19 @@ pub async fn register_key(
     uid
 }
 
+/// Registers and activates a Raw AES key with a usage mask and no other attributes.
+pub async fn register_aes(client: &mut Client, version: Version, key: &[u8], mask: i32) -> String {
+    register_key(
+        client,
+        version,
+        CryptographicAlgorithm::AES,
+        key,
+        mask,
+        vec![],
+    )
+    .await
+}
+
 /// Cryptographic Parameters with a mode and optional padding, plus `extra` fields.
 pub fn parameters(mode: BlockCipherMode, padding: Option<PaddingMethod>, extra: Vec<Item>) -> Item {
     let mut fields = vec![Item::new(
@@ -117,6 +121,27 @@ pub fn parameters(mode: BlockCipherMode, padding: Option<PaddingMethod>, extra: 
     }
     fields.extend(extra);
     Item::structure(tags::CRYPTOGRAPHIC_PARAMETERS, fields)
+}
+
+/// ECB Cryptographic Parameters without a padding method.
+pub fn ecb() -> Item {
+    parameters(BlockCipherMode::ECB, None, vec![])
+}
+
+/// An ECB request payload (no padding) for `uid` over `data`.
+pub fn ecb_request(uid: &str, data: &[u8]) -> Vec<Item> {
+    vec![uid_field(uid), ecb(), bytes(tags::DATA, data)]
+}
+
+/// Usage Limits of `total` units.
+pub fn usage_limits(total: i64, unit: UsageLimitsUnit) -> Item {
+    Item::structure(
+        tags::USAGE_LIMITS,
+        vec![
+            Item::new(tags::USAGE_LIMITS_TOTAL, Value::LongInteger(total)),
+            Item::new(tags::USAGE_LIMITS_UNIT, Value::Enumeration(unit.0)),
+        ],
+    )
 }
 
 pub fn bytes(tag: kmip_conform::ttlv::Tag, value: &[u8]) -> Item {

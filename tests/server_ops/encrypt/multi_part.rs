@@ -4,19 +4,55 @@
 
 use super::super::support::*;
 use super::helpers::*;
-use kmip_conform::kmip::{
-    tags, BlockCipherMode, CryptographicAlgorithm, Operation, PaddingMethod, ResultReason, Version,
-};
+use kmip_conform::kmip::{tags, BlockCipherMode, Operation, PaddingMethod, ResultReason, Version};
 use kmip_conform::ttlv::{Item, Value};
 
-/// Sends one part of a multi-part operation and returns its payload.
-async fn part(
+/// CBC with PKCS#5 padding.
+fn cbc() -> Item {
+    parameters(BlockCipherMode::CBC, Some(PaddingMethod::PKCS5), vec![])
+}
+
+/// Runs `operation` with `uid` as a stream of `parts` (at least two): the IV
+/// and Init Indicator on the first, the Correlation Value on the others, the
+/// Final Indicator on the last. Returns the joined output and the Correlation Value.
+async fn stream(
     client: &mut Client,
     version: Version,
     operation: Operation,
-    fields: Vec<Item>,
-) -> Item {
-    ok(client, version, operation, fields).await
+    uid: &str,
+    iv: &[u8],
+    parts: &[&[u8]],
+) -> (Vec<u8>, Vec<u8>) {
+    let (first, rest) = parts.split_first().expect("a first part");
+    let opened = ok(
+        client,
+        version,
+        operation,
+        vec![
+            uid_field(uid),
+            cbc(),
+            bytes(tags::DATA, first),
+            bytes(tags::IV_COUNTER_NONCE, iv),
+            Item::new(tags::INIT_INDICATOR, Value::Boolean(true)),
+        ],
+    )
+    .await;
+    let correlation = bytes_of(&opened, tags::CORRELATION_VALUE);
+    let mut output = bytes_of(&opened, tags::DATA);
+    for (index, data) in rest.iter().enumerate() {
+        let mut fields = vec![
+            uid_field(uid),
+            cbc(),
+            bytes(tags::DATA, data),
+            bytes(tags::CORRELATION_VALUE, &correlation),
+        ];
+        if index + 1 == rest.len() {
+            fields.push(Item::new(tags::FINAL_INDICATOR, Value::Boolean(true)));
+        }
+        let payload = ok(client, version, operation, fields).await;
+        output.extend(bytes_of(&payload, tags::DATA));
+    }
+    (output, correlation)
 }
 
 #[tokio::test]
@@ -25,59 +61,11 @@ async fn multi_part_cbc_encryption_and_decryption_match_one_shot() {
     let iv = [0x3Cu8; 16];
     let message: Vec<u8> = (0u8..=99).collect();
     for version in [Version::V1_4, Version::V2_1] {
-        let uid = register_key(
-            &mut client,
-            version,
-            CryptographicAlgorithm::AES,
-            &KEY_128,
-            ENCRYPT | DECRYPT,
-            vec![],
-        )
-        .await;
-        let cbc = || parameters(BlockCipherMode::CBC, Some(PaddingMethod::PKCS5), vec![]);
+        let uid = register_aes(&mut client, version, &KEY_128, ENCRYPT | DECRYPT).await;
         // Encrypt in three parts of 30, 40 and 30 bytes.
-        let first = part(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                cbc(),
-                bytes(tags::DATA, &message[..30]),
-                bytes(tags::IV_COUNTER_NONCE, &iv),
-                Item::new(tags::INIT_INDICATOR, Value::Boolean(true)),
-            ],
-        )
-        .await;
-        let correlation = bytes_of(&first, tags::CORRELATION_VALUE);
-        let mut ciphertext = bytes_of(&first, tags::DATA);
-        let middle = part(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                cbc(),
-                bytes(tags::DATA, &message[30..70]),
-                bytes(tags::CORRELATION_VALUE, &correlation),
-            ],
-        )
-        .await;
-        ciphertext.extend(bytes_of(&middle, tags::DATA));
-        let last = part(
-            &mut client,
-            version,
-            Operation::ENCRYPT,
-            vec![
-                uid_field(&uid),
-                cbc(),
-                bytes(tags::DATA, &message[70..]),
-                bytes(tags::CORRELATION_VALUE, &correlation),
-                Item::new(tags::FINAL_INDICATOR, Value::Boolean(true)),
-            ],
-        )
-        .await;
-        ciphertext.extend(bytes_of(&last, tags::DATA));
+        let parts = [&message[..30], &message[30..70], &message[70..]];
+        let (ciphertext, correlation) =
+            stream(&mut client, version, Operation::ENCRYPT, &uid, &iv, &parts).await;
         assert_eq!(
             ciphertext,
             reference_aes_encrypt(&KEY_128, &iv, &message, true),
@@ -98,35 +86,9 @@ async fn multi_part_cbc_encryption_and_decryption_match_one_shot() {
         .await;
         assert_ne!(reason, ResultReason::FEATURE_NOT_SUPPORTED);
         // Decrypt in two parts: padding is removed only at the end.
-        let first = part(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![
-                uid_field(&uid),
-                cbc(),
-                bytes(tags::DATA, &ciphertext[..48]),
-                bytes(tags::IV_COUNTER_NONCE, &iv),
-                Item::new(tags::INIT_INDICATOR, Value::Boolean(true)),
-            ],
-        )
-        .await;
-        let correlation = bytes_of(&first, tags::CORRELATION_VALUE);
-        let mut plaintext = bytes_of(&first, tags::DATA);
-        let last = part(
-            &mut client,
-            version,
-            Operation::DECRYPT,
-            vec![
-                uid_field(&uid),
-                cbc(),
-                bytes(tags::DATA, &ciphertext[48..]),
-                bytes(tags::CORRELATION_VALUE, &correlation),
-                Item::new(tags::FINAL_INDICATOR, Value::Boolean(true)),
-            ],
-        )
-        .await;
-        plaintext.extend(bytes_of(&last, tags::DATA));
+        let parts = [&ciphertext[..48], &ciphertext[48..]];
+        let (plaintext, _) =
+            stream(&mut client, version, Operation::DECRYPT, &uid, &iv, &parts).await;
         assert_eq!(plaintext, message, "{version}");
     }
 }

@@ -164,6 +164,57 @@ where
     result.map_err(|_| CipherError::Integrity)
 }
 
+/// Which way a block-cipher operation runs.
+#[derive(Clone, Copy)]
+enum Direction {
+    Encrypt,
+    Decrypt,
+}
+
+fn run_with<C>(
+    direction: Direction,
+    key: &[u8],
+    chaining: Chaining,
+    iv: &[u8],
+    data: &[u8],
+    padded: bool,
+) -> Result<Vec<u8>, CipherError>
+where
+    C: BlockCipher
+        + BlockEncryptMut
+        + BlockEncrypt
+        + BlockDecryptMut
+        + cipher::BlockDecrypt
+        + KeyInit
+        + Clone,
+{
+    match direction {
+        Direction::Encrypt => encrypt_with::<C>(key, chaining, iv, data, padded),
+        Direction::Decrypt => decrypt_with::<C>(key, chaining, iv, data, padded),
+    }
+}
+
+/// Picks the cipher from the algorithm and the key length, then runs it.
+fn block_run(
+    direction: Direction,
+    algorithm: BlockAlgorithm,
+    key: &[u8],
+    chaining: Chaining,
+    iv: &[u8],
+    data: &[u8],
+    padded: bool,
+) -> Result<Vec<u8>, CipherError> {
+    let run = match (algorithm, key.len()) {
+        (BlockAlgorithm::Aes, 16) => run_with::<Aes128>,
+        (BlockAlgorithm::Aes, 24) => run_with::<Aes192>,
+        (BlockAlgorithm::Aes, 32) => run_with::<Aes256>,
+        (BlockAlgorithm::TripleDes, 16) => run_with::<TdesEde2>,
+        (BlockAlgorithm::TripleDes, 24) => run_with::<TdesEde3>,
+        (_, n) => return Err(CipherError::KeyLength(n)),
+    };
+    run(direction, key, chaining, iv, data, padded)
+}
+
 /// Encrypts with a block cipher in ECB or CBC mode (PKCS#5 padding when `padded`).
 pub fn block_encrypt(
     algorithm: BlockAlgorithm,
@@ -173,18 +224,15 @@ pub fn block_encrypt(
     data: &[u8],
     padded: bool,
 ) -> Result<Vec<u8>, CipherError> {
-    match (algorithm, key.len()) {
-        (BlockAlgorithm::Aes, 16) => encrypt_with::<Aes128>(key, chaining, iv, data, padded),
-        (BlockAlgorithm::Aes, 24) => encrypt_with::<Aes192>(key, chaining, iv, data, padded),
-        (BlockAlgorithm::Aes, 32) => encrypt_with::<Aes256>(key, chaining, iv, data, padded),
-        (BlockAlgorithm::TripleDes, 16) => {
-            encrypt_with::<TdesEde2>(key, chaining, iv, data, padded)
-        }
-        (BlockAlgorithm::TripleDes, 24) => {
-            encrypt_with::<TdesEde3>(key, chaining, iv, data, padded)
-        }
-        (_, n) => Err(CipherError::KeyLength(n)),
-    }
+    block_run(
+        Direction::Encrypt,
+        algorithm,
+        key,
+        chaining,
+        iv,
+        data,
+        padded,
+    )
 }
 
 /// Decrypts with a block cipher in ECB or CBC mode (PKCS#5 padding removed when `padded`).
@@ -196,18 +244,15 @@ pub fn block_decrypt(
     data: &[u8],
     padded: bool,
 ) -> Result<Vec<u8>, CipherError> {
-    match (algorithm, key.len()) {
-        (BlockAlgorithm::Aes, 16) => decrypt_with::<Aes128>(key, chaining, iv, data, padded),
-        (BlockAlgorithm::Aes, 24) => decrypt_with::<Aes192>(key, chaining, iv, data, padded),
-        (BlockAlgorithm::Aes, 32) => decrypt_with::<Aes256>(key, chaining, iv, data, padded),
-        (BlockAlgorithm::TripleDes, 16) => {
-            decrypt_with::<TdesEde2>(key, chaining, iv, data, padded)
-        }
-        (BlockAlgorithm::TripleDes, 24) => {
-            decrypt_with::<TdesEde3>(key, chaining, iv, data, padded)
-        }
-        (_, n) => Err(CipherError::KeyLength(n)),
-    }
+    block_run(
+        Direction::Decrypt,
+        algorithm,
+        key,
+        chaining,
+        iv,
+        data,
+        padded,
+    )
 }
 
 /// Checks a GCM tag length (SP 800-38D §5.2.1.2: 96 to 128 bits here).

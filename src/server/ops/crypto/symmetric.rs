@@ -404,17 +404,74 @@ impl Setup {
     }
 }
 
+/// The request fields Encrypt and Decrypt read, in the same order, before
+/// their paths part.
+struct CipherRequest {
+    uid: String,
+    phase: stream::Phase,
+    object: ManagedObject,
+    data: Vec<u8>,
+    parameters: Option<Item>,
+}
+
+impl CipherRequest {
+    fn read(ctx: &mut OpContext<'_, '_>, payload: &Item) -> Result<Self, OpError> {
+        let uid = ctx.target_uid(payload)?;
+        let phase = stream::Phase::of(payload)?;
+        let object = ctx.owned(&uid)?.clone();
+        let data = required_bytes(payload, tags::DATA, "Data")?;
+        let parameters = effective_parameters(payload, &object);
+        Ok(CipherRequest {
+            uid,
+            phase,
+            object,
+            data,
+            parameters,
+        })
+    }
+}
+
+/// Refuses a multi-part request for an operation that is one-shot only.
+fn one_shot_only(phase: &stream::Phase, what: &str) -> Result<(), OpError> {
+    if *phase != stream::Phase::OneShot {
+        return Err(stream::not_for(what));
+    }
+    Ok(())
+}
+
+/// Requires a Symmetric Key usable for `purpose` with `bit` in its mask.
+fn require_symmetric_key(
+    ctx: &mut OpContext<'_, '_>,
+    object: &ManagedObject,
+    purpose: Purpose,
+    bit: CryptographicUsageMask,
+    message: &str,
+) -> Result<(), OpError> {
+    if object.object_type != ObjectType::SYMMETRIC_KEY {
+        return Err(wrong_object_type(ctx, object, message));
+    }
+    check_key_use(ctx, object, purpose, bit)
+}
+
+/// A response payload of the Unique Identifier and the Data.
+fn data_response(uid: &str, data: Vec<u8>) -> Option<Item> {
+    response_payload(vec![
+        uid_item(uid),
+        Item::new(tags::DATA, Value::ByteString(data)),
+    ])
+}
+
 /// Encrypt (KMIP 1.2 §4.29, 2.1 §6.1.17).
 pub fn encrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
-    let uid = ctx.target_uid(payload)?;
-    let phase = stream::Phase::of(payload)?;
-    let object = ctx.owned(&uid)?.clone();
-    let data = required_bytes(payload, tags::DATA, "Data")?;
-    let parameters = effective_parameters(payload, &object);
+    let CipherRequest {
+        uid,
+        phase,
+        object,
+        data,
+        parameters,
+    } = CipherRequest::read(ctx, payload)?;
     if object.object_type == ObjectType::PUBLIC_KEY {
-        if phase != stream::Phase::OneShot {
-            return Err(stream::not_for("asymmetric encryption"));
-        }
+        one_shot_only(&phase, "asymmetric encryption")?;
         check_key_use(
             ctx,
             &object,
@@ -423,23 +480,14 @@ pub fn encrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         )?;
         usage::consume(ctx, &object, data.len())?;
         let ciphertext = asymmetric::encrypt(&object, parameters.as_ref(), &data)?;
-        return Ok(response_payload(vec![
-            uid_item(&uid),
-            Item::new(tags::DATA, Value::ByteString(ciphertext)),
-        ]));
+        return Ok(data_response(&uid, ciphertext));
     }
-    if object.object_type != ObjectType::SYMMETRIC_KEY {
-        return Err(wrong_object_type(
-            ctx,
-            &object,
-            "Encrypt needs a Symmetric Key or Public Key",
-        ));
-    }
-    check_key_use(
+    require_symmetric_key(
         ctx,
         &object,
         Purpose::Protect,
         CryptographicUsageMask::ENCRYPT,
+        "Encrypt needs a Symmetric Key or Public Key",
     )?;
     if let stream::Phase::Continue { correlation, last } = phase {
         stream::verify(ctx, &uid, Operation::ENCRYPT, &correlation)?;
@@ -482,15 +530,15 @@ pub fn encrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
 
 /// Decrypt (KMIP 1.2 §4.30, 2.1 §6.1.11).
 pub fn decrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
-    let uid = ctx.target_uid(payload)?;
-    let phase = stream::Phase::of(payload)?;
-    let object = ctx.owned(&uid)?.clone();
-    let data = required_bytes(payload, tags::DATA, "Data")?;
-    let parameters = effective_parameters(payload, &object);
+    let CipherRequest {
+        uid,
+        phase,
+        object,
+        data,
+        parameters,
+    } = CipherRequest::read(ctx, payload)?;
     if object.object_type == ObjectType::PRIVATE_KEY {
-        if phase != stream::Phase::OneShot {
-            return Err(stream::not_for("asymmetric decryption"));
-        }
+        one_shot_only(&phase, "asymmetric decryption")?;
         check_key_use(
             ctx,
             &object,
@@ -498,23 +546,14 @@ pub fn decrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
             CryptographicUsageMask::DECRYPT,
         )?;
         let plaintext = asymmetric::decrypt(&object, parameters.as_ref(), &data)?;
-        return Ok(response_payload(vec![
-            uid_item(&uid),
-            Item::new(tags::DATA, Value::ByteString(plaintext)),
-        ]));
+        return Ok(data_response(&uid, plaintext));
     }
-    if object.object_type != ObjectType::SYMMETRIC_KEY {
-        return Err(wrong_object_type(
-            ctx,
-            &object,
-            "Decrypt needs a Symmetric Key or Private Key",
-        ));
-    }
-    check_key_use(
+    require_symmetric_key(
         ctx,
         &object,
         Purpose::Process,
         CryptographicUsageMask::DECRYPT,
+        "Decrypt needs a Symmetric Key or Private Key",
     )?;
     let tag = optional_bytes(
         payload,
@@ -538,8 +577,5 @@ pub fn decrypt(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         return stream::start(ctx, &uid, Operation::DECRYPT, setup, data);
     }
     let plaintext = setup.decrypt_all(ctx, &data, tag.as_deref())?;
-    Ok(response_payload(vec![
-        uid_item(&uid),
-        Item::new(tags::DATA, Value::ByteString(plaintext)),
-    ]))
+    Ok(data_response(&uid, plaintext))
 }
