@@ -19,6 +19,7 @@ mod get_usage_allocation;
 mod hash;
 mod mac;
 mod mac_verify;
+mod oasis_all_transcripts;
 mod oasis_known_answers;
 mod obtain_lease;
 mod ping;

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::common::kmip_client::*;
 use super::common::vectors_dir;
-use kmip_conform::kmip::{tags, Operation, ResultStatus};
+use kmip_conform::kmip::{tags, ObjectType, Operation, ResultStatus};
 use kmip_conform::suite::oasis::read_vector_file;
 use kmip_conform::ttlv::{Item, Tag, Value};
 
@@ -120,18 +120,25 @@ const KNOWN_ANSWER_TAGS: &[Tag] = &[
 ];
 
 /// The CS-BC and CS-RNG transcripts of KMIP 1.2–1.4 and 2.1.
+/// The CS-BC and CS-RNG transcripts of 1.2–1.4 and 2.1.
 fn transcripts() -> Vec<PathBuf> {
+    all_transcripts(&["v1.2", "v1.3", "v1.4", "v2.1"], |name| {
+        ["CS-BC-", "CS_BC_", "CS-RNG-"]
+            .iter()
+            .any(|p| name.starts_with(p))
+    })
+}
+
+/// Every `.xml` transcript of `versions` whose file name `wanted` accepts, sorted.
+pub fn all_transcripts(versions: &[&str], wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     let root = vectors_dir();
     let mut files = Vec::new();
-    for version in ["v1.2", "v1.3", "v1.4", "v2.1"] {
+    for version in versions {
         let dir = root.join(version);
         for entry in std::fs::read_dir(&dir).expect("read vector dir") {
             let path = entry.expect("dir entry").path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let wanted = ["CS-BC-", "CS_BC_", "CS-RNG-"]
-                .iter()
-                .any(|p| name.starts_with(p));
-            if wanted && name.ends_with(".xml") {
+            if wanted(&name) && name.ends_with(".xml") {
                 files.push(path);
             }
         }
@@ -140,7 +147,7 @@ fn transcripts() -> Vec<PathBuf> {
     files
 }
 
-fn relative(path: &Path) -> String {
+pub fn relative(path: &Path) -> String {
     let version = path
         .parent()
         .unwrap()
@@ -262,7 +269,12 @@ fn compare_item(
                     .any(|c| c.child(tags::KEY_BLOCK).is_some())
             })
             .unwrap_or(false);
-        if let (true, Some(uid)) = (holds_key, actual_uid.clone()) {
+        // RSA encryption with a public key is randomised (OAEP and PKCS#1
+        // v1.5 padding): its Data is a permitted variation, not a known answer.
+        let public_key = request_payload
+            .and_then(|p| p.child(tags::OBJECT_TYPE))
+            .is_some_and(|t| t.value == Value::Enumeration(ObjectType::PUBLIC_KEY.0));
+        if let (true, false, Some(uid)) = (holds_key, public_key, actual_uid.clone()) {
             bindings.client_keys.insert(uid);
         }
     }
@@ -297,7 +309,7 @@ fn compare_item(
 }
 
 /// Replays one transcript; the number of request/response exchanges on success.
-async fn replay(path: &Path) -> Result<usize, String> {
+pub async fn replay(path: &Path) -> Result<usize, String> {
     let messages = read_vector_file(path).map_err(|e| e.to_string())?;
     let server = start(|_| {}).await;
     let mut client = Client::connect(&server, Cert::Valid)
