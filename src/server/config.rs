@@ -37,6 +37,11 @@ pub struct ServerConfig {
     pub versions: Vec<Version>,
     /// Print one line per request on stderr.
     pub log_requests: bool,
+    /// Largest RSA modulus Create Key Pair / Re-key Key Pair will generate
+    /// (policy; RSA generation takes seconds, more under sanitizers).
+    pub max_rsa_bits: usize,
+    /// Largest PBKDF2 Iteration Count Derive Key accepts (at most 1 000 000).
+    pub max_kdf_iterations: i32,
     /// The issuing CA of Certify and Re-certify; its key is generated on
     /// first use and shared by clones of this configuration.
     pub certification_authority: Arc<CertificationAuthority>,
@@ -60,6 +65,8 @@ impl Default for ServerConfig {
             async_delay: Duration::from_millis(200),
             versions: Version::ALL.iter().rev().copied().collect(),
             log_requests: false,
+            max_rsa_bits: 4096,
+            max_kdf_iterations: 1_000_000,
             certification_authority: Arc::default(),
         }
     }
@@ -74,6 +81,8 @@ impl std::fmt::Debug for ServerConfig {
             .field("async_ops", &self.async_ops)
             .field("async_delay", &self.async_delay)
             .field("versions", &self.versions)
+            .field("max_rsa_bits", &self.max_rsa_bits)
+            .field("max_kdf_iterations", &self.max_kdf_iterations)
             .field("certification_authority", &self.certification_authority)
             .finish()
     }

@@ -425,3 +425,27 @@ async fn derive_key_errors_follow_the_version() {
         assert_failures(&mut client, version, Operation::DERIVE_KEY, cases).await;
     }
 }
+
+#[tokio::test]
+async fn pbkdf2_iterations_above_the_servers_policy_are_refused() {
+    let server = start(|config| config.max_kdf_iterations = 100).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    for version in VERSIONS {
+        let base = register_base(&mut client, version, DERIVE_KEY).await;
+        let request = |iterations| {
+            let mut derivation = pbkdf2_parameters(b"salty", iterations);
+            derivation.push(bytes(tags::DERIVATION_DATA, b"correct horse"));
+            derive_request(
+                version,
+                ObjectType::SYMMETRIC_KEY,
+                &[&base],
+                DerivationMethod::PBKDF2,
+                derivation,
+                aes_key(128),
+            )
+        };
+        derive(&mut client, version, request(100)).await;
+        let reason = fails(&mut client, version, Operation::DERIVE_KEY, request(101)).await;
+        assert_eq!(reason, ResultReason::INVALID_FIELD, "KMIP {version}");
+    }
+}

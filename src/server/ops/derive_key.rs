@@ -220,17 +220,18 @@ fn pbkdf2(ctx: &OpContext<'_, '_>, inputs: &Inputs, length: usize) -> Result<Vec
             "PBKDF2 needs a Salt in Derivation Parameters",
         )
     })?;
+    let max_iterations = MAX_ITERATIONS.min(ctx.config.max_kdf_iterations);
     let iterations = match inputs
         .derivation
         .child(tags::ITERATION_COUNT)
         .map(|i| &i.value)
     {
-        Some(Value::Integer(n)) if (1..=MAX_ITERATIONS).contains(n) => *n as u32,
+        Some(Value::Integer(n)) if (1..=max_iterations).contains(n) => *n as u32,
         Some(Value::Integer(n)) => {
             return Err(invalid(
                 ctx,
                 ResultReason::INVALID_FIELD,
-                format!("Iteration Count {n} is out of range (1 to {MAX_ITERATIONS})"),
+                format!("Iteration Count {n} is out of range (1 to {max_iterations})"),
             ))
         }
         _ => {

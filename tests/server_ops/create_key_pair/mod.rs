@@ -559,3 +559,24 @@ async fn algorithm_stated_for_one_half_describes_both() {
         );
     }
 }
+
+#[tokio::test]
+async fn rsa_sizes_above_the_servers_policy_are_refused() {
+    let server = start(|config| config.max_rsa_bits = 2048).await;
+    let mut client = Client::connect(&server, Cert::Valid).await.unwrap();
+    for version in [Version::V1_2, Version::V2_1] {
+        let reason = fails(
+            &mut client,
+            version,
+            Operation::CREATE_KEY_PAIR,
+            pair_payload(
+                version,
+                vec![algorithm(CryptographicAlgorithm::RSA), length(3072)],
+                vec![mask(SIGN)],
+                vec![mask(VERIFY)],
+            ),
+        )
+        .await;
+        assert_eq!(reason, ResultReason::PERMISSION_DENIED, "KMIP {version}");
+    }
+}

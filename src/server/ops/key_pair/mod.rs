@@ -261,6 +261,17 @@ fn build_pair(
     mut public_attrs: Vec<Attribute>,
     state: State,
 ) -> Result<(ManagedObject, ManagedObject), OpError> {
+    if let KeySpec::Rsa(bits) = &spec {
+        if *bits > ctx.config.max_rsa_bits {
+            return Err(OpError::new(
+                ResultReason::PERMISSION_DENIED,
+                format!(
+                    "server policy: RSA keys larger than {} bits are not generated",
+                    ctx.config.max_rsa_bits
+                ),
+            ));
+        }
+    }
     let pair = generate(spec, algorithm)?;
     for (attrs, (format, material)) in [
         (&mut private_attrs, &pair.private_digest),
