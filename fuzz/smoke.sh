@@ -16,12 +16,20 @@ bash fuzz/make-corpus.sh
 cargo fuzz build
 for target in $(cargo fuzz list); do
     echo "== fuzz $target for ${SECONDS_EACH}s"
+    marker="$(mktemp)"
+    set +e
     cargo fuzz run "$target" "fuzz/corpus/$target" -- \
         -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 2>&1 \
-        | grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|stat::average_exec_per_sec|==[0-9]+==ERROR|SUMMARY)' || true
-    # cargo fuzz exits non-zero on a crash; grep above hides that, so check the status.
-    if ls "fuzz/artifacts/$target/"{crash,leak,timeout,oom}-* >/dev/null 2>&1; then
-        echo "error: $target found a problem; reproducers in fuzz/artifacts/$target/" >&2
+        | grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|stat::average_exec_per_sec|==[0-9]+==ERROR|SUMMARY)'
+    fuzz_status=${PIPESTATUS[0]}
+    set -e
+    # A crash, leak, timeout or OOM makes cargo fuzz exit non-zero and leaves a
+    # reproducer; either one fails the run (older reproducers do not).
+    found="$(find "fuzz/artifacts/$target" -maxdepth 1 -newer "$marker" \
+        \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) 2>/dev/null)"
+    rm -f "$marker"
+    if [[ "$fuzz_status" -ne 0 || -n "$found" ]]; then
+        echo "error: $target found a problem (exit $fuzz_status); reproducers: ${found:-none written}" >&2
         exit 1
     fi
 done
