@@ -23,6 +23,22 @@ pub struct Attribute {
     pub value: Value,
 }
 
+impl Attribute {
+    /// A Link attribute (KMIP 1.2 §3.35): Link Type and Linked Object Identifier.
+    pub fn link(link_type: crate::kmip::LinkType, uid: &str) -> Attribute {
+        Attribute {
+            key: AttrKey::Tag(tags::LINK),
+            value: Value::Structure(vec![
+                Item::new(tags::LINK_TYPE, Value::Enumeration(link_type.0)),
+                Item::new(
+                    tags::LINKED_OBJECT_IDENTIFIER,
+                    Value::TextString(uid.to_owned()),
+                ),
+            ]),
+        }
+    }
+}
+
 /// A managed object: its server-managed fields, attributes and material.
 #[derive(Clone, Debug)]
 pub struct ManagedObject {
@@ -49,6 +65,23 @@ pub struct Bookkeeping {
     pub leases: Vec<(Identity, i64)>,
     /// Usage granted by Get Usage Allocation and not yet used: (client, count).
     pub usage_allocations: Vec<(Identity, i64)>,
+}
+
+/// The state a new object starts in from its dates (KMIP 1.2 §3.22, and
+/// Table 146 "State" for replacements): Deactivated once its Deactivation
+/// Date has passed, Active once its Activation Date has, else Pre-Active.
+pub fn state_from_dates(attributes: &[Attribute], now: i64) -> State {
+    let date = |tag| {
+        attributes.iter().find_map(|a| match a.value {
+            Value::DateTime(t) if a.key == AttrKey::Tag(tag) => Some(t),
+            _ => None,
+        })
+    };
+    match (date(tags::ACTIVATION_DATE), date(tags::DEACTIVATION_DATE)) {
+        (_, Some(deactivation)) if deactivation <= now => State::DEACTIVATED,
+        (Some(activation), _) if activation <= now => State::ACTIVE,
+        _ => State::PRE_ACTIVE,
+    }
 }
 
 /// Attributes that may have several instances (KMIP 1.2 §3, "Multiple instances permitted").

@@ -365,19 +365,6 @@ fn derive(
     }
 }
 
-fn link(link_type: LinkType, uid: &str) -> Attribute {
-    Attribute {
-        key: AttrKey::Tag(tags::LINK),
-        value: Value::Structure(vec![
-            Item::new(tags::LINK_TYPE, Value::Enumeration(link_type.0)),
-            Item::new(
-                tags::LINKED_OBJECT_IDENTIFIER,
-                Value::TextString(uid.to_owned()),
-            ),
-        ]),
-    }
-}
-
 fn secret_data(material: &[u8]) -> Item {
     Item::structure(
         tags::SECRET_DATA,
@@ -507,7 +494,10 @@ pub fn derive_key(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         value: digest_of(&material, format),
     });
     for base in &bases {
-        attributes.push(link(LinkType::DERIVATION_BASE_OBJECT_LINK, &base.uid));
+        attributes.push(Attribute::link(
+            LinkType::DERIVATION_BASE_OBJECT_LINK,
+            &base.uid,
+        ));
     }
     let object = ManagedObject::new(
         ctx.identity.clone(),
@@ -528,7 +518,7 @@ pub fn derive_key(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
             .unwrap_or_else(|| base.clone());
         updated
             .attributes
-            .push(link(LinkType::DERIVED_KEY_LINK, &uid));
+            .push(Attribute::link(LinkType::DERIVED_KEY_LINK, &uid));
         ctx.txn.put(updated);
     }
     *ctx.id_placeholder = Some(uid.clone());

@@ -192,6 +192,18 @@ fn apply_date_transitions(ctx: &mut OpContext<'_, '_>) {
     }
 }
 
+/// The Offset (an Interval, seconds) of Re-key, Re-key Key Pair and Re-certify.
+pub fn offset(payload: &Item) -> Result<Option<i64>, OpError> {
+    match payload.child(tags::OFFSET).map(|o| &o.value) {
+        None => Ok(None),
+        Some(Value::Interval(seconds)) => Ok(Some(i64::from(*seconds))),
+        Some(other) => Err(OpError::new(
+            ResultReason::INVALID_MESSAGE,
+            format!("Offset must be an Interval, not {}", other.item_type()),
+        )),
+    }
+}
+
 /// A Response Payload structure.
 pub fn response_payload(fields: Vec<Item>) -> Option<Item> {
     Some(Item::structure(tags::RESPONSE_PAYLOAD, fields))

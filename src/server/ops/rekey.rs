@@ -7,32 +7,14 @@
 //! object loses.
 
 use super::create::{client_attributes, digest_of, server_attributes, symmetric_key};
-use super::{response_payload, uid_item, OpContext, OpError, OpResult};
+use super::{offset, response_payload, uid_item, OpContext, OpError, OpResult};
 use crate::kmip::{tags, KeyFormatType, LinkType, ObjectType, ResultReason, State};
 use crate::server::keys::key_block_bytes;
+use crate::server::object::state_from_dates;
 use crate::server::object::{AttrKey, Attribute, ManagedObject};
 use crate::server::store::random_bytes;
 use crate::server::usage::{set_usage_count, usage_limits};
 use crate::ttlv::{Item, Tag, Value};
-
-/// A Link attribute value.
-pub fn link_value(link_type: LinkType, uid: &str) -> Value {
-    Value::Structure(vec![
-        Item::new(tags::LINK_TYPE, Value::Enumeration(link_type.0)),
-        Item::new(
-            tags::LINKED_OBJECT_IDENTIFIER,
-            Value::TextString(uid.to_owned()),
-        ),
-    ])
-}
-
-/// A Link attribute.
-pub fn link(link_type: LinkType, uid: &str) -> Attribute {
-    Attribute {
-        key: AttrKey::Tag(tags::LINK),
-        value: link_value(link_type, uid),
-    }
-}
 
 /// Attributes the replacement never inherits (Table 146): the server sets or
 /// recomputes them, or they describe the existing object's history.
@@ -58,32 +40,11 @@ const SHIFTED_DATES: &[Tag] = &[
     tags::DEACTIVATION_DATE,
 ];
 
-/// The request's Offset (an Interval, seconds).
-pub fn offset(payload: &Item) -> Result<Option<i64>, OpError> {
-    match payload.child(tags::OFFSET).map(|o| &o.value) {
-        None => Ok(None),
-        Some(Value::Interval(seconds)) => Ok(Some(i64::from(*seconds))),
-        Some(other) => Err(OpError::new(
-            ResultReason::INVALID_FIELD,
-            format!("Offset must be an Interval, not {}", other.item_type()),
-        )),
-    }
-}
-
 fn date(attributes: &[Attribute], tag: Tag) -> Option<i64> {
     attributes.iter().find_map(|a| match a.value {
         Value::DateTime(t) if a.key == AttrKey::Tag(tag) => Some(t),
         _ => None,
     })
-}
-
-/// The state a new object starts in from its dates (Table 146 "State"):
-/// Active once its Activation Date has passed, else Pre-Active.
-pub fn state_from_dates(attributes: &[Attribute], now: i64) -> State {
-    match date(attributes, tags::ACTIVATION_DATE) {
-        Some(activation) if activation <= now => State::ACTIVE,
-        _ => State::PRE_ACTIVE,
-    }
 }
 
 /// The replacement's attributes and the existing object as it must be stored
@@ -150,15 +111,19 @@ pub fn replace(
     }
     attributes.extend(requested);
     attributes.extend(server_attributes(ctx));
-    attributes.push(link(LinkType::REPLACED_OBJECT_LINK, &existing.uid));
+    attributes.push(Attribute::link(
+        LinkType::REPLACED_OBJECT_LINK,
+        &existing.uid,
+    ));
 
     let mut updated = existing.clone();
     updated
         .attributes
         .retain(|a| a.key != AttrKey::Tag(tags::NAME));
-    updated
-        .attributes
-        .push(link(LinkType::REPLACEMENT_OBJECT_LINK, replacement_uid));
+    updated.attributes.push(Attribute::link(
+        LinkType::REPLACEMENT_OBJECT_LINK,
+        replacement_uid,
+    ));
     updated.set(tags::LAST_CHANGE_DATE, Value::DateTime(ctx.now));
     Ok((attributes, updated))
 }

@@ -27,14 +27,13 @@ use super::{response_payload, uid_item, OpContext, OpError, OpResult};
 use crate::kmip::{tags, LinkType, ObjectType, Operation, ResultReason, State};
 use crate::server::ca::{self, IssueRequest};
 use crate::server::keys::public_key_spki;
+use crate::server::object::state_from_dates;
 use crate::server::object::{multi_instance, AttrKey, Attribute, ManagedObject};
 use crate::ttlv::{Item, Value};
 use request::{
     bad_request, default_subject, key_usages_from_mask, same_key, signing_request, take_subject,
 };
-use stored::{
-    ca_copy_uid, certificate_attributes, certificate_item, link, linked, state_from_dates, unlink,
-};
+use stored::{ca_copy_uid, certificate_attributes, certificate_item, linked, unlink};
 
 /// States in which an object can no longer be certified (or re-certified).
 fn spent(state: State) -> bool {
@@ -85,7 +84,7 @@ fn store_certificate(
     attrs.extend(server_attributes(ctx));
     attrs.extend(certificate_attributes(ctx, der)?);
     attrs.extend(links);
-    attrs.push(link(LinkType::CERTIFICATE_LINK, &ca_uid));
+    attrs.push(Attribute::link(LinkType::CERTIFICATE_LINK, &ca_uid));
     let state = state_from_dates(&attrs, ctx.now);
     let object = ManagedObject::new(
         ctx.identity.clone(),
@@ -180,11 +179,16 @@ fn certify_inner(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     })?;
     let links = key_uid
         .iter()
-        .map(|uid| link(LinkType::PUBLIC_KEY_LINK, uid))
+        .map(|uid| Attribute::link(LinkType::PUBLIC_KEY_LINK, uid))
         .collect();
     let uid = store_certificate(ctx, &der, attrs, links)?;
     if let Some(key_uid) = &key_uid {
-        add_link(ctx, key_uid, link(LinkType::CERTIFICATE_LINK, &uid), None);
+        add_link(
+            ctx,
+            key_uid,
+            Attribute::link(LinkType::CERTIFICATE_LINK, &uid),
+            None,
+        );
     }
     *ctx.id_placeholder = Some(uid.clone());
     Ok(response_payload(vec![uid_item(&uid)]))
@@ -255,16 +259,7 @@ fn recertify_inner(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
             "Certificate Request objects are not supported; send the Certificate Request Value",
         ));
     }
-    let offset = match payload.child(tags::OFFSET).map(|o| &o.value) {
-        None => None,
-        Some(Value::Interval(seconds)) => Some(i64::from(*seconds)),
-        Some(_) => {
-            return Err(OpError::new(
-                ResultReason::INVALID_MESSAGE,
-                "Offset must be an Interval",
-            ))
-        }
-    };
+    let offset = super::offset(payload)?;
     let request = signing_request(ctx, payload)?;
     let mut attrs = client_attributes(ctx, payload)?;
     let has = |attrs: &[Attribute], tag| attrs.iter().any(|a| a.key == AttrKey::Tag(tag));
@@ -353,11 +348,11 @@ fn recertify_inner(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         }
     }
 
-    let mut links = vec![link(LinkType::REPLACED_OBJECT_LINK, &old_uid)];
+    let mut links = vec![Attribute::link(LinkType::REPLACED_OBJECT_LINK, &old_uid)];
     links.extend(
         key_uid
             .iter()
-            .map(|uid| link(LinkType::PUBLIC_KEY_LINK, uid)),
+            .map(|uid| Attribute::link(LinkType::PUBLIC_KEY_LINK, uid)),
     );
     let new_uid = store_certificate(ctx, &der, new_attrs, links)?;
 
@@ -365,14 +360,14 @@ fn recertify_inner(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     old.attributes.retain(|a| a.key != name_key);
     unlink(&mut old, LinkType::REPLACEMENT_OBJECT_LINK, None);
     old.attributes
-        .push(link(LinkType::REPLACEMENT_OBJECT_LINK, &new_uid));
+        .push(Attribute::link(LinkType::REPLACEMENT_OBJECT_LINK, &new_uid));
     old.set(tags::LAST_CHANGE_DATE, Value::DateTime(ctx.now));
     ctx.txn.put(old);
     if let Some(key_uid) = &key_uid {
         add_link(
             ctx,
             key_uid,
-            link(LinkType::CERTIFICATE_LINK, &new_uid),
+            Attribute::link(LinkType::CERTIFICATE_LINK, &new_uid),
             Some((LinkType::CERTIFICATE_LINK, Some(&old_uid))),
         );
     }

@@ -57,20 +57,6 @@ pub fn certificate_value(object: &ManagedObject) -> Option<&[u8]> {
     }
 }
 
-/// A Link attribute.
-pub fn link(link_type: LinkType, uid: &str) -> Attribute {
-    attribute(
-        tags::LINK,
-        Value::Structure(vec![
-            Item::new(tags::LINK_TYPE, Value::Enumeration(link_type.0)),
-            Item::new(
-                tags::LINKED_OBJECT_IDENTIFIER,
-                Value::TextString(uid.to_owned()),
-            ),
-        ]),
-    )
-}
-
 /// The targets of an object's Links of one type.
 pub fn linked(object: &ManagedObject, link_type: LinkType) -> Vec<String> {
     object
@@ -258,25 +244,6 @@ pub fn certificate_attributes(
         out.push(attribute(tags::CRYPTOGRAPHIC_LENGTH, Value::Integer(bits)));
     }
     Ok(out)
-}
-
-/// Pre-Active, Active or Deactivated according to the Activation and
-/// Deactivation Dates among `attrs` (KMIP 1.2 §3.22).
-pub fn state_from_dates(attrs: &[Attribute], now: i64) -> State {
-    let date = |tag| {
-        attrs
-            .iter()
-            .find(|a| a.key == AttrKey::Tag(tag))
-            .and_then(|a| match a.value {
-                Value::DateTime(t) => Some(t),
-                _ => None,
-            })
-    };
-    match (date(tags::ACTIVATION_DATE), date(tags::DEACTIVATION_DATE)) {
-        (_, Some(deactivation)) if deactivation <= now => State::DEACTIVATED,
-        (Some(activation), _) if activation <= now => State::ACTIVE,
-        _ => State::PRE_ACTIVE,
-    }
 }
 
 /// The Unique Identifier of this client's copy of the server's CA

@@ -236,20 +236,6 @@ fn spec_of(
     Ok((plan(ctx, algorithm, length, curve)?, algorithm))
 }
 
-/// A Link attribute.
-pub(super) fn link(link_type: LinkType, uid: &str) -> Attribute {
-    Attribute {
-        key: AttrKey::Tag(tags::LINK),
-        value: Value::Structure(vec![
-            Item::new(tags::LINK_TYPE, Value::Enumeration(link_type.0)),
-            Item::new(
-                tags::LINKED_OBJECT_IDENTIFIER,
-                Value::TextString(uid.to_owned()),
-            ),
-        ]),
-    }
-}
-
 /// Generates a pair and builds both managed objects, linked to each other,
 /// with the given attributes plus the server-set ones (dates, Digest,
 /// Cryptographic Algorithm and Length).
@@ -321,10 +307,10 @@ fn build_pair(
     );
     private
         .attributes
-        .push(link(LinkType::PUBLIC_KEY_LINK, &public.uid));
+        .push(Attribute::link(LinkType::PUBLIC_KEY_LINK, &public.uid));
     public
         .attributes
-        .push(link(LinkType::PRIVATE_KEY_LINK, &private.uid));
+        .push(Attribute::link(LinkType::PRIVATE_KEY_LINK, &private.uid));
     Ok((private, public))
 }
 

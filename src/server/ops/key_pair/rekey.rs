@@ -4,11 +4,10 @@
 //! links in both directions.
 
 use super::generate::KeySpec;
-use super::{
-    build_pair, invalid_value, link, merge, pair_response, requested_attributes, value_of,
-};
-use crate::kmip::{tags, CryptographicAlgorithm, LinkType, ObjectType, ResultReason, State};
+use super::{build_pair, invalid_value, merge, pair_response, requested_attributes, value_of};
+use crate::kmip::{tags, CryptographicAlgorithm, LinkType, ObjectType, ResultReason};
 use crate::server::keys::{self, PublicKey};
+use crate::server::object::state_from_dates;
 use crate::server::object::{AttrKey, Attribute, ManagedObject};
 use crate::server::ops::{OpContext, OpError, OpResult};
 use crate::server::usage::{set_usage_count, usage_limits};
@@ -124,19 +123,6 @@ fn apply_request(inherited: Vec<Attribute>, requested: Vec<Attribute>) -> Vec<At
     out
 }
 
-/// The state the replacement starts in, from its dates (Table 150).
-fn state_from_dates(ctx: &OpContext<'_, '_>, attrs: &[Attribute]) -> State {
-    let at = |tag| match value_of(attrs, tag) {
-        Some(Value::DateTime(t)) => Some(*t),
-        _ => None,
-    };
-    match (at(tags::ACTIVATION_DATE), at(tags::DEACTIVATION_DATE)) {
-        (_, Some(d)) if d <= ctx.now => State::DEACTIVATED,
-        (Some(a), _) if a <= ctx.now => State::ACTIVE,
-        _ => State::PRE_ACTIVE,
-    }
-}
-
 /// The existing Private Key named by the request (or the ID Placeholder).
 fn existing_private_key(ctx: &OpContext<'_, '_>, payload: &Item) -> Result<ManagedObject, OpError> {
     let named = payload
@@ -197,16 +183,7 @@ pub fn rekey_key_pair(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
         Some(Value::Enumeration(a)) => CryptographicAlgorithm(*a),
         _ => keys::algorithm_and_length(&key).0,
     };
-    let offset = match payload.child(tags::OFFSET).map(|o| &o.value) {
-        None => None,
-        Some(Value::Interval(seconds)) => Some(i64::from(*seconds)),
-        Some(other) => {
-            return Err(OpError::new(
-                ResultReason::INVALID_MESSAGE,
-                format!("Offset must be an Interval, not {}", other.item_type()),
-            ))
-        }
-    };
+    let offset = crate::server::ops::offset(payload)?;
     let (requested_private, requested_public) = requested_attributes(ctx, payload)?;
     let dated = |attrs: &[Attribute]| {
         value_of(attrs, tags::ACTIVATION_DATE).is_some()
@@ -229,21 +206,25 @@ pub fn rekey_key_pair(ctx: &mut OpContext<'_, '_>, payload: &Item) -> OpResult {
     }
     let private_attrs = apply_request(inherited(ctx, &old_private, offset)?, requested_private);
     let public_attrs = apply_request(inherited(ctx, &old_public, offset)?, requested_public);
-    let state = state_from_dates(ctx, &private_attrs);
+    let state = state_from_dates(&private_attrs, ctx.now);
     let (mut new_private, mut new_public) =
         build_pair(ctx, spec, algorithm, private_attrs, public_attrs, state)?;
-    new_private
-        .attributes
-        .push(link(LinkType::REPLACED_OBJECT_LINK, &old_private.uid));
-    new_public
-        .attributes
-        .push(link(LinkType::REPLACED_OBJECT_LINK, &old_public.uid));
+    new_private.attributes.push(Attribute::link(
+        LinkType::REPLACED_OBJECT_LINK,
+        &old_private.uid,
+    ));
+    new_public.attributes.push(Attribute::link(
+        LinkType::REPLACED_OBJECT_LINK,
+        &old_public.uid,
+    ));
     let (private_uid, public_uid) = (new_private.uid.clone(), new_public.uid.clone());
     for (mut old, replacement) in [(old_private, &private_uid), (old_public, &public_uid)] {
         // The replacement takes over the Names (Table 150).
         old.remove(tags::NAME);
-        old.attributes
-            .push(link(LinkType::REPLACEMENT_OBJECT_LINK, replacement));
+        old.attributes.push(Attribute::link(
+            LinkType::REPLACEMENT_OBJECT_LINK,
+            replacement,
+        ));
         old.set(tags::LAST_CHANGE_DATE, Value::DateTime(ctx.now));
         ctx.txn.put(old);
     }
